@@ -1,0 +1,32 @@
+//! The PerfSPEC learning phase as a library that knows nothing of the browser.
+//!
+//! Audit logs go in as byte chunks ([`ingest`]), become one or more event sequences under a
+//! preset ([`prepare`]), are cut into windowed next-event samples ([`dataset`]), and feed the
+//! predictors ([`models`]) whose accuracy and cost [`evaluate`] measures. [`pipeline`] strings the
+//! steps together for the CLI and the browser worker alike.
+
+pub mod clock;
+pub mod dataset;
+pub mod evaluate;
+pub mod ingest;
+pub mod models;
+pub mod pipeline;
+pub mod prepare;
+pub mod progress;
+pub mod record;
+pub mod vocabulary;
+
+pub use clock::Clock;
+pub use dataset::{SplitMode, SplitWindows, Windows};
+pub use ingest::{FileReport, IngestReport, Ingestor, InputFormat, SkippedRecord};
+pub use models::{NextEventModel, NgramModel};
+pub use pipeline::{DatasetSummary, ModelKind, ResultRow, TrainConfig, TrainReport};
+pub use prepare::{PrepareOptions, PreparedData};
+pub use progress::{Cancelled, Progress, Stage};
+pub use record::AuditRecord;
+pub use vocabulary::{Vocabulary, VocabularyEntry};
+
+/// What the user is told when nothing in the input could be read as audit events.
+pub const ACCEPTED_FORMATS: &str = "accepted formats: NDJSON of audit.k8s.io Event objects \
+(v1, v1beta1), the PerfSPEC dataset's Logstash CSV (15 columns, no header), and token files \
+(one verb_resource event type per line)";

@@ -1,0 +1,123 @@
+use leptos::prelude::*;
+use perfspec::pipeline::DatasetSummary;
+
+use crate::format;
+use crate::state::AppState;
+
+/// How many skipped records are listed on the page (the engine keeps the first 100).
+const SKIPS_SHOWN: usize = 10;
+
+/// What the logs gave: events and types, the files read, the funnel and what was skipped.
+#[component]
+pub fn DataSummary() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    move || {
+        state
+            .dataset
+            .get()
+            .map(|summary| view! { <DatasetView summary/> })
+    }
+}
+
+#[component]
+pub fn DatasetView(summary: DatasetSummary) -> impl IntoView {
+    let span = summary
+        .time_span
+        .clone()
+        .map(|(first, last)| format!("{first} → {last}"));
+    let skipped_more = summary.records_skipped.saturating_sub(SKIPS_SHOWN as u64);
+    view! {
+        <section class="card data-summary" aria-labelledby="data-heading">
+            <h2 id="data-heading">"Data"</h2>
+            <dl class="figures">
+                <div>
+                    <dt>"Events"</dt>
+                    <dd data-testid="event-count">{format::count(summary.events as u64)}</dd>
+                </div>
+                <div>
+                    <dt>"Event types"</dt>
+                    <dd data-testid="type-count">{format::count(summary.types as u64)}</dd>
+                </div>
+                <div>
+                    <dt>"Records read"</dt>
+                    <dd data-testid="records-read">{format::count(summary.records_read)}</dd>
+                </div>
+                <div>
+                    <dt>"Skipped"</dt>
+                    <dd data-testid="records-skipped">{format::count(summary.records_skipped)}</dd>
+                </div>
+            </dl>
+            {span.map(|span| view! { <p class="time-span">"Time span: " {span}</p> })}
+            <table class="files" data-testid="file-table">
+                <caption>"Files"</caption>
+                <thead>
+                    <tr><th scope="col">"File"</th><th scope="col">"Format"</th><th scope="col">"Records"</th><th scope="col">"Skipped"</th></tr>
+                </thead>
+                <tbody>
+                    {summary
+                        .files
+                        .iter()
+                        .map(|file| {
+                            view! {
+                                <tr>
+                                    <td>{file.file.clone()}</td>
+                                    <td>{file.format.label()}</td>
+                                    <td class="number">{format::count(file.records)}</td>
+                                    <td class="number">{format::count(file.skipped)}</td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+            <table class="funnel" data-testid="funnel">
+                <caption>"From records to events (PerfSPEC preset)"</caption>
+                <thead>
+                    <tr><th scope="col">"Step"</th><th scope="col">"Removed"</th><th scope="col">"Remaining"</th></tr>
+                </thead>
+                <tbody>
+                    {summary
+                        .funnel
+                        .iter()
+                        .map(|step| {
+                            view! {
+                                <tr>
+                                    <td>{step.step.clone()}</td>
+                                    <td class="number">{format::count(step.removed)}</td>
+                                    <td class="number">{format::count(step.remaining)}</td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+            {(!summary.skipped.is_empty())
+                .then(|| {
+                    view! {
+                        <details class="skipped" data-testid="skipped">
+                            <summary>
+                                {format!(
+                                    "{} {} skipped",
+                                    format::count(summary.records_skipped),
+                                    if summary.records_skipped == 1 { "record" } else { "records" },
+                                )}
+                            </summary>
+                            <ul>
+                                {summary
+                                    .skipped
+                                    .iter()
+                                    .take(SKIPS_SHOWN)
+                                    .map(|skip| {
+                                        view! {
+                                            <li>{format!("{} line {}: {}", skip.file, skip.line, skip.reason)}</li>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </ul>
+                            {(skipped_more > 0).then(|| view! { <p>{format!("and {skipped_more} more")}</p> })}
+                        </details>
+                    }
+                })}
+        </section>
+    }
+}

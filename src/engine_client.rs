@@ -1,0 +1,214 @@
+//! The page side of the worker: spawns it, sends requests, and turns its replies into state.
+
+use gloo_worker::{Spawnable, WorkerBridge};
+use leptos::prelude::*;
+use perfspec::{PrepareOptions, Stage};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+
+use crate::codec::JsCodec;
+use crate::engine_worker::EngineWorker;
+use crate::protocol::{InputFile, Request, Response};
+use crate::state::{AppState, RunStatus};
+
+/// Where Trunk puts the worker, relative to the page's base URL (so it works under a sub-path).
+const WORKER_SCRIPT: &str = "./worker.js";
+/// The bundled sample, copied next to the page by Trunk.
+pub const SAMPLE_FILE: &str = "sample_logs/audit-logs.csv";
+
+/// A handle on the engine worker, cheap to copy into event handlers.
+#[derive(Clone, Copy)]
+pub struct Engine {
+    bridge: StoredValue<Option<WorkerBridge<EngineWorker>>, LocalStorage>,
+    state: AppState,
+}
+
+impl Engine {
+    /// Spawns the worker; its replies update `state`.
+    pub fn spawn(state: AppState) -> Self {
+        let engine = Self {
+            bridge: StoredValue::new_local(None),
+            state,
+        };
+        let bridge = EngineWorker::spawner()
+            .encoding::<JsCodec>()
+            .as_module(false)
+            .callback(move |response| engine.receive(response))
+            .spawn(WORKER_SCRIPT);
+        engine.bridge.set_value(Some(bridge));
+        engine
+    }
+
+    fn send(&self, request: Request) {
+        self.bridge.with_value(|bridge| {
+            if let Some(bridge) = bridge {
+                bridge.send(request);
+            }
+        });
+    }
+
+    fn begin(&self, stage: Stage, detail: &str) {
+        let now = now_ms();
+        self.state.error.set(None);
+        self.state.status.set(Some(RunStatus {
+            stage,
+            fraction: 0.0,
+            detail: detail.to_string(),
+            stage_started_ms: now,
+            now_ms: now,
+        }));
+    }
+
+    /// Reads the files and prepares their events, then trains with the current settings.
+    pub fn load(&self, files: Vec<InputFile>) {
+        if files.is_empty() {
+            return;
+        }
+        self.state.dataset.set(None);
+        self.state.rows.set(Vec::new());
+        self.state.report.set(None);
+        self.begin(Stage::Reading, "starting");
+        self.send(Request::Load {
+            files,
+            options: PrepareOptions::perfspec(),
+        });
+    }
+
+    pub fn load_file_list(&self, list: web_sys::FileList) {
+        let files = (0..list.length())
+            .filter_map(|index| list.get(index))
+            .map(|file| InputFile {
+                name: file.name(),
+                blob: file.into(),
+            })
+            .collect();
+        self.load(files);
+    }
+
+    /// Fetches the bundled sample (a static file of this page) and loads it.
+    pub fn load_sample(&self) {
+        let engine = *self;
+        engine.begin(Stage::Reading, "fetching the sample");
+        wasm_bindgen_futures::spawn_local(async move {
+            match fetch_blob(SAMPLE_FILE).await {
+                Ok(blob) => engine.load(vec![InputFile {
+                    name: "audit-logs.csv (PerfSPEC sample)".into(),
+                    blob,
+                }]),
+                Err(why) => {
+                    engine.state.status.set(None);
+                    engine
+                        .state
+                        .error
+                        .set(Some(format!("The sample could not be loaded: {why}")));
+                }
+            }
+        });
+    }
+
+    /// Trains with the current settings on the loaded data.
+    pub fn train(&self) {
+        match self.state.settings.config() {
+            Ok(config) => {
+                self.state.rows.set(Vec::new());
+                self.state.report.set(None);
+                self.begin(Stage::Training, "starting");
+                self.send(Request::Train(config));
+            }
+            Err(why) => self.state.error.set(Some(why)),
+        }
+    }
+
+    pub fn cancel(&self) {
+        self.send(Request::Cancel);
+        self.state.status.set(None);
+        self.state.notice.set("Cancelled.".into());
+    }
+
+    fn receive(&self, response: Response) {
+        let state = self.state;
+        // Replies of a run the user cancelled may still be in flight: only a running page listens.
+        let running = state.status.with_untracked(Option::is_some);
+        if !running && !matches!(response, Response::Cancelled | Response::Failed(_)) {
+            return;
+        }
+        match response {
+            Response::Progress(progress) => state.status.update(|status| {
+                let now = now_ms();
+                if let Some(status) = status {
+                    if status.stage != progress.stage {
+                        status.stage_started_ms = now;
+                    }
+                    status.stage = progress.stage;
+                    status.fraction = progress.fraction;
+                    status.detail = progress.detail;
+                    status.now_ms = now;
+                }
+            }),
+            Response::Loaded(summary) => {
+                let events = summary.events;
+                state.notice.set(format!(
+                    "Loaded {} events of {} types.",
+                    crate::format::count(events as u64),
+                    summary.types
+                ));
+                state.dataset.set(Some(*summary));
+                if events == 0 {
+                    state.status.set(None);
+                    state.error.set(Some(format!(
+                        "No events were found in these files; {}.",
+                        perfspec::ACCEPTED_FORMATS
+                    )));
+                } else {
+                    self.train();
+                }
+            }
+            Response::Row(row) => state.rows.update(|rows| rows.push(row)),
+            Response::Trained(report) => {
+                state
+                    .notice
+                    .set(format!("Trained {} models.", report.rows.len()));
+                state.rows.set(report.rows.clone());
+                state.report.set(Some(report));
+                state.status.set(None);
+            }
+            Response::Cancelled => {}
+            Response::Failed(why) => {
+                state.status.set(None);
+                state.error.set(Some(why));
+            }
+        }
+    }
+}
+
+fn now_ms() -> f64 {
+    web_sys::window()
+        .and_then(|window| window.performance())
+        .map_or(0.0, |performance| performance.now())
+}
+
+async fn fetch_blob(url: &str) -> Result<web_sys::Blob, String> {
+    let describe = |error: wasm_bindgen::JsValue| {
+        error
+            .as_string()
+            .or_else(|| {
+                js_sys::JSON::stringify(&error)
+                    .ok()
+                    .and_then(|s| s.as_string())
+            })
+            .unwrap_or_else(|| "network error".into())
+    };
+    let window = web_sys::window().ok_or("no window")?;
+    let response: web_sys::Response = JsFuture::from(window.fetch_with_str(url))
+        .await
+        .map_err(describe)?
+        .dyn_into()
+        .map_err(describe)?;
+    if !response.ok() {
+        return Err(format!("{url} answered HTTP {}", response.status()));
+    }
+    let blob = JsFuture::from(response.blob().map_err(describe)?)
+        .await
+        .map_err(describe)?;
+    blob.dyn_into().map_err(describe)
+}

@@ -1,0 +1,17 @@
+//! The dashboard: a thin Leptos app over the `perfspec` engine, which runs in a Web Worker.
+//!
+//! - [`protocol`]: the one message protocol between the page and the worker.
+//! - [`engine_worker`]: the worker side (reads files, prepares, trains) over the engine.
+//! - [`engine_client`]: the page side: spawns the worker and turns its replies into state.
+//! - [`state`] and [`components`]: signals handed down by context, and small components.
+
+pub mod app;
+pub mod codec;
+pub mod components;
+pub mod engine_client;
+pub mod engine_worker;
+pub mod format;
+pub mod protocol;
+pub mod state;
+
+pub use app::App;

@@ -1,0 +1,100 @@
+//! The page's state: signals, handed down with `provide_context`.
+
+use leptos::prelude::*;
+use perfspec::pipeline::{DatasetSummary, ResultRow};
+use perfspec::{SplitMode, Stage, TrainConfig, TrainReport};
+
+/// A run in progress, as the progress bar shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunStatus {
+    pub stage: Stage,
+    pub fraction: f64,
+    pub detail: String,
+    /// `performance.now()` in ms when the current stage started, for the time-remaining estimate.
+    pub stage_started_ms: f64,
+    pub now_ms: f64,
+}
+
+impl RunStatus {
+    /// Seconds left in the current stage, extrapolated from its pace so far.
+    pub fn remaining_seconds(&self) -> Option<f64> {
+        let elapsed = (self.now_ms - self.stage_started_ms) / 1000.0;
+        (self.fraction > 0.02 && elapsed > 0.5)
+            .then(|| elapsed / self.fraction * (1.0 - self.fraction))
+    }
+}
+
+/// The user's training settings, as the train panel edits them.
+#[derive(Debug, Clone, Copy)]
+pub struct TrainSettings {
+    pub windows: RwSignal<String>,
+    pub k: RwSignal<usize>,
+    pub split: RwSignal<SplitMode>,
+}
+
+impl TrainSettings {
+    fn new() -> Self {
+        let defaults = TrainConfig::default();
+        let windows = defaults
+            .windows
+            .iter()
+            .map(usize::to_string)
+            .collect::<Vec<_>>()
+            .join(",");
+        Self {
+            windows: RwSignal::new(windows),
+            k: RwSignal::new(defaults.k),
+            split: RwSignal::new(defaults.split),
+        }
+    }
+
+    /// The configuration to send, or what is wrong with the settings.
+    pub fn config(&self) -> Result<TrainConfig, String> {
+        let config = TrainConfig {
+            windows: perfspec::pipeline::parse_windows(&self.windows.get_untracked())?,
+            k: self.k.get_untracked(),
+            split: self.split.get_untracked(),
+            ..TrainConfig::default()
+        };
+        config.validate()?;
+        Ok(config)
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct AppState {
+    pub dataset: RwSignal<Option<DatasetSummary>>,
+    /// Rows as they arrive during a run.
+    pub rows: RwSignal<Vec<ResultRow>>,
+    /// The finished run.
+    pub report: RwSignal<Option<TrainReport>>,
+    pub status: RwSignal<Option<RunStatus>>,
+    pub error: RwSignal<Option<String>>,
+    /// A short line announced to screen readers (loaded, trained, cancelled).
+    pub notice: RwSignal<String>,
+    pub settings: TrainSettings,
+}
+
+impl AppState {
+    pub fn new() -> Self {
+        Self {
+            dataset: RwSignal::new(None),
+            rows: RwSignal::new(Vec::new()),
+            report: RwSignal::new(None),
+            status: RwSignal::new(None),
+            error: RwSignal::new(None),
+            notice: RwSignal::new(String::new()),
+            settings: TrainSettings::new(),
+        }
+    }
+
+    pub fn is_busy(&self) -> bool {
+        self.status.with(Option::is_some)
+    }
+}
+
+impl Default for AppState {
+    fn default() -> Self {
+        Self::new()
+    }
+}
