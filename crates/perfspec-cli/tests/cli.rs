@@ -1,0 +1,181 @@
+//! The command-line contract, run against the real logs in `../shared/data`.
+
+use std::path::PathBuf;
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn shared(path: &str) -> String {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/data")
+        .join(path)
+        .to_string_lossy()
+        .into_owned()
+}
+
+fn perfspec() -> Command {
+    Command::cargo_bin("perfspec").unwrap()
+}
+
+fn json(args: &[&str]) -> Value {
+    let output = perfspec().args(args).output().unwrap();
+    assert!(
+        output.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).expect("one JSON object on stdout")
+}
+
+#[test]
+fn prepare_json_reports_the_papers_counts() {
+    let summary = json(&["prepare", "--json", &shared("perfspec/audit-logs.csv")]);
+    assert_eq!(summary["events"], 2163);
+    assert_eq!(summary["types"], 146);
+    assert_eq!(summary["records_read"], 16_564);
+    assert_eq!(summary["records_skipped"], 1);
+    let vocabulary = summary["vocabulary"].as_array().unwrap();
+    assert_eq!(vocabulary.len(), 146);
+    assert_eq!(vocabulary[0]["type"], "update_secrets");
+    assert_eq!(vocabulary[0]["count"], 357);
+    let counts: Vec<u64> = vocabulary
+        .iter()
+        .map(|entry| entry["count"].as_u64().unwrap())
+        .collect();
+    assert!(
+        counts.windows(2).all(|pair| pair[0] >= pair[1]),
+        "most frequent first"
+    );
+    let skipped = summary["skipped"].as_array().unwrap();
+    assert_eq!(skipped.len(), 1);
+    assert_eq!(skipped[0]["line"], 16_564);
+    assert!(skipped[0]["file"]
+        .as_str()
+        .unwrap()
+        .ends_with("audit-logs.csv"));
+    assert!(skipped[0]["reason"].as_str().unwrap().contains("truncated"));
+}
+
+#[test]
+fn prepare_reads_standard_input() {
+    let log = std::fs::read(shared("audit2rbac/demo.v1beta1.log")).unwrap();
+    let output = perfspec()
+        .args(["prepare", "--json", "-"])
+        .write_stdin(log)
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let from_stdin: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let from_file = json(&["prepare", "--json", &shared("audit2rbac/demo.v1beta1.log")]);
+    assert_eq!(from_stdin["events"], from_file["events"]);
+    assert_eq!(from_stdin["vocabulary"], from_file["vocabulary"]);
+    assert_eq!(from_stdin["records_read"], 757);
+}
+
+#[test]
+fn train_json_has_one_row_per_window_with_the_contract_fields() {
+    let result = json(&[
+        "train",
+        "--models",
+        "ngram",
+        "--windows",
+        "1,2",
+        "--k",
+        "9",
+        "--json",
+        &shared("perfspec/audit-logs.csv"),
+    ]);
+    let rows = result["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 2);
+    for (row, window) in rows.iter().zip([1, 2]) {
+        assert_eq!(row["model"], "ngram");
+        assert_eq!(row["window"], window);
+        assert_eq!(row["k"], 9);
+        let top1 = row["top1"].as_f64().unwrap();
+        let topk = row["topk"].as_f64().unwrap();
+        assert!((0.0..=1.0).contains(&top1) && (0.0..=1.0).contains(&topk));
+        assert!(top1 <= topk);
+        for field in ["fit_seconds", "infer_seconds_median", "infer_seconds_p99"] {
+            assert!(row[field].as_f64().unwrap() > 0.0, "{field}");
+        }
+        assert!(row["infer_seconds_median"].as_f64() <= row["infer_seconds_p99"].as_f64());
+        // 2,163 events give 2,163 - w windows, 70% for training and the last 15% for testing.
+        let windows = 2163 - window;
+        assert_eq!(row["train_windows"], (windows as f64 * 0.7).floor() as u64);
+        let test = row["test_windows"].as_u64().unwrap();
+        assert!((324..=326).contains(&test), "{test}");
+    }
+    assert_eq!(result["optimistic"], false);
+}
+
+#[test]
+fn paper_split_evaluates_on_the_training_windows_and_says_so() {
+    let result = json(&[
+        "train",
+        "--windows",
+        "2",
+        "--split",
+        "paper",
+        "--json",
+        &shared("perfspec/audit-logs.csv"),
+    ]);
+    let row = &result["rows"][0];
+    assert_eq!(row["train_windows"], 2161);
+    assert_eq!(row["test_windows"], 2161);
+    assert_eq!(result["optimistic"], true);
+
+    let table = perfspec()
+        .args([
+            "train",
+            "--windows",
+            "1",
+            "--split",
+            "paper",
+            &shared("perfspec/audit-logs.csv"),
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(table.stdout).unwrap();
+    assert!(text.contains("optimistic"), "{text}");
+    assert!(text.contains("Offline learning time") && text.contains("n-grams"));
+}
+
+#[test]
+fn bad_arguments_exit_2() {
+    let csv = shared("perfspec/audit-logs.csv");
+    for args in [
+        vec!["train", "--windows", "x", csv.as_str()],
+        vec!["train", "--k", "0", csv.as_str()],
+        vec!["train", "--models", "svm", csv.as_str()],
+        vec!["train", "--windows", "11", csv.as_str()],
+        vec!["prepare"],
+        vec!["prepare", "/no/such/file.log"],
+    ] {
+        perfspec().args(&args).assert().code(2);
+    }
+}
+
+#[test]
+fn input_without_events_exits_1_naming_the_formats() {
+    let output = perfspec()
+        .args(["prepare", "--json", &shared("falco/fal_01_003.json")])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let message = String::from_utf8(output.stderr).unwrap();
+    assert!(message.contains("accepted formats"), "{message}");
+    assert!(message.contains("NDJSON") && message.contains("CSV"));
+}
+
+#[test]
+fn every_command_has_help() {
+    for command in [
+        vec!["--help"],
+        vec!["prepare", "--help"],
+        vec!["train", "--help"],
+    ] {
+        let output = perfspec().args(&command).output().unwrap();
+        assert!(output.status.success());
+        assert!(String::from_utf8(output.stdout).unwrap().contains("Usage"));
+    }
+}
