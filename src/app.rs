@@ -3,7 +3,8 @@
 use leptos::prelude::*;
 
 use crate::components::{
-    DataSummary, DropZone, ErrorBanner, ProgressBar, ResultsTable, TrainPanel, VocabularyTable,
+    DataSummary, DropZone, ErrorBanner, PreparePanel, ProgressBar, ResultsTable, TrainPanel,
+    VocabularyTable,
 };
 use crate::engine_client::Engine;
 use crate::state::AppState;
@@ -26,6 +27,7 @@ pub fn App() -> impl IntoView {
             <ProgressBar/>
             <ErrorBanner/>
             <p class="visually-hidden" aria-live="polite">{move || state.notice.get()}</p>
+            <PreparePanel/>
             <DataSummary/>
             <TrainPanel/>
             <ResultsTable/>

@@ -70,8 +70,21 @@ impl Engine {
         self.begin(Stage::Reading, "starting");
         self.send(Request::Load {
             files,
-            options: PrepareOptions::perfspec(),
+            options: self.state.prepare_options.get_untracked(),
         });
+    }
+
+    /// Prepares the loaded records again with new options, then trains.
+    pub fn prepare(&self, options: PrepareOptions) {
+        if let Err(why) = options.validate() {
+            self.state.error.set(Some(why));
+            return;
+        }
+        self.state.prepare_options.set(options.clone());
+        self.state.rows.set(Vec::new());
+        self.state.report.set(None);
+        self.begin(Stage::Preparing, "starting");
+        self.send(Request::Prepare(options));
     }
 
     pub fn load_file_list(&self, list: web_sys::FileList) {

@@ -11,7 +11,8 @@ use gloo_worker::{HandlerId, Worker, WorkerScope};
 use perfspec::pipeline::{run_job, DatasetSummary, PipelineError};
 use perfspec::prepare::prepare;
 use perfspec::{
-    Clock, Ingestor, PrepareOptions, PreparedData, Progress, Stage, TrainConfig, TrainReport,
+    AuditRecord, Clock, IngestReport, Ingestor, PrepareOptions, PreparedData, Progress, Stage,
+    TrainConfig, TrainReport,
 };
 use wasm_bindgen::JsCast;
 
@@ -23,6 +24,8 @@ const SLICE_BYTES: f64 = 4.0 * 1024.0 * 1024.0;
 
 #[derive(Default)]
 struct Shared {
+    /// The records read, kept so that other prepare options need no second read.
+    records: Option<Rc<(Vec<AuditRecord>, IngestReport)>>,
     data: Option<Rc<PreparedData>>,
     /// Bumped by every request; a task whose generation is no longer current stops.
     generation: u64,
@@ -62,6 +65,9 @@ impl Worker for EngineWorker {
             Request::Load { files, options } => {
                 wasm_bindgen_futures::spawn_local(async move { task.load(files, options).await })
             }
+            Request::Prepare(options) => {
+                wasm_bindgen_futures::spawn_local(async move { task.prepare(options).await })
+            }
             Request::Train(config) => {
                 wasm_bindgen_futures::spawn_local(async move { task.train(config).await })
             }
@@ -96,7 +102,11 @@ impl Task {
     }
 
     async fn load(self, files: Vec<InputFile>, options: PrepareOptions) {
-        self.shared.borrow_mut().data = None;
+        {
+            let mut shared = self.shared.borrow_mut();
+            shared.records = None;
+            shared.data = None;
+        }
         let reader = match web_sys::FileReaderSync::new() {
             Ok(reader) => reader,
             Err(_) => {
@@ -153,13 +163,24 @@ impl Task {
             }
             ingestor.finish_file();
         }
-        let (records, report) = ingestor.finish();
+        self.shared.borrow_mut().records = Some(Rc::new(ingestor.finish()));
+        self.prepare(options).await;
+    }
+
+    async fn prepare(self, options: PrepareOptions) {
+        let Some(records) = self.shared.borrow().records.clone() else {
+            return self.respond(Response::Failed("load audit logs first".into()));
+        };
+        if let Err(why) = options.validate() {
+            return self.respond(Response::Failed(why));
+        }
         self.progress(Stage::Preparing, 0.0, "building the event sequence");
         if !self.still_current().await {
             return;
         }
-        let data = prepare(&records, &options);
-        let summary = DatasetSummary::new(&report, &data);
+        let (records, report) = records.as_ref();
+        let data = prepare(records, &options);
+        let summary = DatasetSummary::new(report, &data, &options);
         self.shared.borrow_mut().data = Some(Rc::new(data));
         self.respond(Response::Loaded(Box::new(summary)));
     }

@@ -19,6 +19,8 @@ pub enum Request {
         files: Vec<InputFile>,
         options: PrepareOptions,
     },
+    /// Prepare the loaded records again under other options (no re-reading).
+    Prepare(PrepareOptions),
     /// Train and evaluate on the loaded data.
     Train(TrainConfig),
     /// Stop whatever is running.

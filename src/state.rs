@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 use perfspec::pipeline::{DatasetSummary, ResultRow};
-use perfspec::{SplitMode, Stage, TrainConfig, TrainReport};
+use perfspec::{PrepareOptions, SplitMode, Stage, TrainConfig, TrainReport};
 
 /// A run in progress, as the progress bar shows it.
 #[derive(Debug, Clone, PartialEq)]
@@ -73,6 +73,8 @@ pub struct AppState {
     /// A short line announced to screen readers (loaded, trained, cancelled).
     pub notice: RwSignal<String>,
     pub settings: TrainSettings,
+    /// The prepare options the loaded data was (or is about to be) prepared with.
+    pub prepare_options: RwSignal<PrepareOptions>,
 }
 
 impl AppState {
@@ -85,6 +87,7 @@ impl AppState {
             error: RwSignal::new(None),
             notice: RwSignal::new(String::new()),
             settings: TrainSettings::new(),
+            prepare_options: RwSignal::new(PrepareOptions::perfspec()),
         }
     }
 

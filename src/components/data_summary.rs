@@ -1,6 +1,7 @@
 use leptos::prelude::*;
 use perfspec::pipeline::DatasetSummary;
 
+use crate::components::WarningList;
 use crate::format;
 use crate::state::AppState;
 
@@ -48,6 +49,36 @@ pub fn DatasetView(summary: DatasetSummary) -> impl IntoView {
                 </div>
             </dl>
             {span.map(|span| view! { <p class="time-span">"Time span: " {span}</p> })}
+            <WarningList/>
+            <table class="quality" data-testid="quality-table">
+                <caption>"Split quality (chronological 70/15/15)"</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">"Window"</th>
+                        <th scope="col">"Sequences"</th>
+                        <th scope="col">"Test windows"</th>
+                        <th scope="col">"Test events of unseen types"</th>
+                        <th scope="col">"Test windows also in training"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {summary
+                        .quality
+                        .iter()
+                        .map(|quality| {
+                            view! {
+                                <tr>
+                                    <td class="number">{quality.window}</td>
+                                    <td class="number">{format::count(summary.sequences as u64)}</td>
+                                    <td class="number">{format::count(quality.test_windows as u64)}</td>
+                                    <td class="number">{format::percent(quality.oov_share)}</td>
+                                    <td class="number">{format::percent(quality.leakage_share)}</td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
             <table class="files" data-testid="file-table">
                 <caption>"Files"</caption>
                 <thead>
@@ -71,7 +102,7 @@ pub fn DatasetView(summary: DatasetSummary) -> impl IntoView {
                 </tbody>
             </table>
             <table class="funnel" data-testid="funnel">
-                <caption>"From records to events (PerfSPEC preset)"</caption>
+                <caption>"From records to events"</caption>
                 <thead>
                     <tr><th scope="col">"Step"</th><th scope="col">"Removed"</th><th scope="col">"Remaining"</th></tr>
                 </thead>

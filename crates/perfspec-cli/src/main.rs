@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 use perfspec::clock::SystemClock;
 use perfspec::pipeline::{parse_windows, train_and_evaluate, DatasetSummary, ModelKind};
-use perfspec::prepare::{prepare, PrepareOptions};
+use perfspec::prepare::{prepare, AuditIdDedup, EventOrder, PrepareOptions, Sequencing};
 use perfspec::{SplitMode, TrainConfig};
 
 #[derive(Parser)]
@@ -41,12 +41,61 @@ enum Preset {
 
 #[derive(clap::Args)]
 struct InputArgs {
-    /// Audit logs: NDJSON events, PerfSPEC CSV or token files; `-` reads standard input
+    /// Audit logs (any format the dashboard reads); `-` reads standard input
     #[arg(required = true, value_name = "FILE")]
     files: Vec<String>,
-    /// Which records become events
+    /// Which records become events; the flags below change it
     #[arg(long, value_enum, default_value = "perfspec")]
     preset: Preset,
+    #[command(flatten)]
+    filters: FilterArgs,
+}
+
+#[derive(clap::Args)]
+#[command(next_help_heading = "Prepare options (all off in the PerfSPEC preset)")]
+struct FilterArgs {
+    /// Drop deletecollection requests (the paper's own figure counts events without them)
+    #[arg(long)]
+    drop_deletecollection: bool,
+    /// Make the subresource part of the type (create_pods/binding)
+    #[arg(long)]
+    subresource: bool,
+    /// Keep one record per auditID: the first stage seen, or ResponseComplete only
+    #[arg(long, value_enum, value_name = "WHICH")]
+    dedup_audit_id: Option<DedupAuditId>,
+    /// Drop failed requests (status 400 or more)
+    #[arg(long)]
+    drop_failed: bool,
+    /// Leave out users matching this glob (repeatable), e.g. 'system:*'
+    #[arg(long, value_name = "GLOB")]
+    exclude_user: Vec<String>,
+    /// Keep only namespaces matching this glob (repeatable); drops cluster-scoped requests
+    #[arg(long, value_name = "GLOB")]
+    namespace: Vec<String>,
+    /// Leave out namespaces matching this glob (repeatable)
+    #[arg(long, value_name = "GLOB")]
+    exclude_namespace: Vec<String>,
+    /// Order events as written (file) or by requestReceivedTimestamp (time, stable)
+    #[arg(long, value_enum, default_value = "file")]
+    order: Order,
+    /// Cut into sequences: global, user, namespace, or idle:SECONDS
+    #[arg(long, default_value = "global", value_parser = Sequencing::parse)]
+    sequences: Sequencing,
+    /// Keep one copy of a long stretch that exactly repeats an earlier one
+    #[arg(long)]
+    dedup_repeated_run: bool,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum DedupAuditId {
+    First,
+    Complete,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Order {
+    File,
+    Time,
 }
 
 #[derive(clap::Args)]
@@ -56,6 +105,9 @@ struct PrepareArgs {
     /// Print one JSON object instead of text
     #[arg(long)]
     json: bool,
+    /// Also write the event sequence as a token file (one verb_resource per line)
+    #[arg(long, value_name = "OUT")]
+    tokens: Option<String>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -133,16 +185,36 @@ impl Failure {
     }
 }
 
-fn options(preset: Preset) -> PrepareOptions {
-    match preset {
+fn options(input: &InputArgs) -> Result<PrepareOptions, Failure> {
+    let mut options = match input.preset {
         Preset::Perfspec => PrepareOptions::perfspec(),
-    }
+    };
+    let filters = &input.filters;
+    options.drop_deletecollection = filters.drop_deletecollection;
+    options.subresource_in_type = filters.subresource;
+    options.dedup_audit_id = filters.dedup_audit_id.map(|which| match which {
+        DedupAuditId::First => AuditIdDedup::First,
+        DedupAuditId::Complete => AuditIdDedup::Complete,
+    });
+    options.drop_failed = filters.drop_failed;
+    options.exclude_users = filters.exclude_user.clone();
+    options.namespaces = filters.namespace.clone();
+    options.exclude_namespaces = filters.exclude_namespace.clone();
+    options.order = match filters.order {
+        Order::File => EventOrder::File,
+        Order::Time => EventOrder::Time,
+    };
+    options.sequences = filters.sequences;
+    options.dedup_repeated_run = filters.dedup_repeated_run;
+    options.validate().map_err(Failure::usage)?;
+    Ok(options)
 }
 
 fn load(input: &InputArgs) -> Result<(DatasetSummary, perfspec::PreparedData), Failure> {
+    let options = options(input)?;
     let (records, report) = input::read_files(&input.files)?;
-    let data = prepare(&records, &options(input.preset));
-    let summary = DatasetSummary::new(&report, &data);
+    let data = prepare(&records, &options);
+    let summary = DatasetSummary::new(&report, &data, &options);
     if data.events.is_empty() {
         let why = if records.is_empty() {
             format!(
@@ -161,7 +233,10 @@ fn load(input: &InputArgs) -> Result<(DatasetSummary, perfspec::PreparedData), F
 }
 
 fn run_prepare(args: PrepareArgs) -> Result<(), Failure> {
-    let (summary, _) = load(&args.input)?;
+    let (summary, data) = load(&args.input)?;
+    if let Some(path) = &args.tokens {
+        write_tokens(path, &data)?;
+    }
     if args.json {
         print_json(&summary);
     } else {
@@ -201,6 +276,21 @@ fn run_train(args: TrainArgs) -> Result<(), Failure> {
         print_text(&table::results(&summary, &report));
     }
     Ok(())
+}
+
+/// The token file (SPEC §1 item 8): one event type per line, sequences one after the other.
+fn write_tokens(path: &str, data: &perfspec::PreparedData) -> Result<(), Failure> {
+    use std::io::Write;
+    let cannot = |error: std::io::Error| Failure {
+        code: 1,
+        message: format!("cannot write {path}: {error}"),
+    };
+    let file = std::fs::File::create(path).map_err(cannot)?;
+    let mut out = std::io::BufWriter::new(file);
+    for &id in &data.events {
+        writeln!(out, "{}", data.vocabulary.name(id)).map_err(cannot)?;
+    }
+    out.flush().map_err(cannot)
 }
 
 fn print_json(value: &impl serde::Serialize) {

@@ -50,6 +50,17 @@ pub fn summary(summary: &DatasetSummary) -> String {
     if let Some((first, last)) = &summary.time_span {
         let _ = writeln!(out, "time span {first} .. {last}");
     }
+    for quality in &summary.quality {
+        let _ = writeln!(
+            out,
+            "window {} (chronological split): {} test windows, {:.1}% of test events of unseen types, {:.1}% of test windows also in training",
+            quality.window,
+            quality.test_windows,
+            quality.oov_share * 100.0,
+            quality.leakage_share * 100.0
+        );
+    }
+    out.push_str(&warnings(summary));
     for skipped in &summary.skipped {
         let _ = writeln!(
             out,
@@ -78,8 +89,17 @@ pub fn summary(summary: &DatasetSummary) -> String {
     out
 }
 
+/// The dataset's warnings, one per line.
+pub fn warnings(summary: &DatasetSummary) -> String {
+    summary
+        .warnings
+        .iter()
+        .map(|warning| format!("warning [{}]: {}\n", warning.kind, warning.message))
+        .collect()
+}
+
 pub fn results(summary: &DatasetSummary, report: &TrainReport) -> String {
-    let mut out = String::new();
+    let mut out = warnings(summary);
     let _ = writeln!(
         out,
         "{} events, {} types; split: {}",

@@ -158,6 +158,7 @@ mod tests {
             sequences,
             funnel: Vec::new(),
             time_span: None,
+            repeated_runs: Vec::new(),
         }
     }
 

@@ -30,7 +30,7 @@ impl Accuracy {
 }
 
 pub fn accuracy(model: &dyn NextEventModel, test: &Windows) -> Accuracy {
-    let mut hits_at_rank = vec![0usize; CURVE_MAX_K];
+    let mut hits_at_rank = [0usize; CURVE_MAX_K];
     let mut distribution = vec![0.0; model.vocabulary_size()];
     for (context, target) in test.iter() {
         model.distribution(context, &mut distribution);

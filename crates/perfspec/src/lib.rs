@@ -13,7 +13,9 @@ pub mod models;
 pub mod pipeline;
 pub mod prepare;
 pub mod progress;
+pub mod quality;
 pub mod record;
+pub mod repeated_run;
 pub mod vocabulary;
 
 pub use clock::Clock;

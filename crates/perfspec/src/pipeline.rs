@@ -8,8 +8,10 @@ use crate::dataset::{split_windows, SplitMode};
 use crate::evaluate::{accuracy, time_inference};
 use crate::ingest::{FileReport, IngestReport, SkippedRecord};
 use crate::models::{NextEventModel, NgramModel};
-use crate::prepare::{FunnelStep, PreparedData};
+use crate::prepare::{FunnelStep, PrepareOptions, PreparedData};
 use crate::progress::{report, Cancelled, Progress, Stage};
+use crate::quality::{dataset_quality, dataset_warnings, SplitQuality, Warning};
+use crate::repeated_run::RepeatedRun;
 use crate::vocabulary::VocabularyEntry;
 
 /// Largest window accepted.
@@ -28,10 +30,17 @@ pub struct DatasetSummary {
     pub funnel: Vec<FunnelStep>,
     pub vocabulary: Vec<VocabularyEntry>,
     pub skipped: Vec<SkippedRecord>,
+    /// Long stretches that repeat an earlier one (before any fix).
+    pub repeated_runs: Vec<RepeatedRun>,
+    /// Out-of-vocabulary and leakage shares of the honest split at the paper's windows.
+    pub quality: Vec<SplitQuality>,
+    pub warnings: Vec<Warning>,
 }
 
 impl DatasetSummary {
-    pub fn new(ingest: &IngestReport, data: &PreparedData) -> Self {
+    pub fn new(ingest: &IngestReport, data: &PreparedData, options: &PrepareOptions) -> Self {
+        let quality = dataset_quality(data);
+        let warnings = dataset_warnings(ingest, data, &quality, options.dedup_repeated_run);
         Self {
             records_read: ingest.records_read,
             records_skipped: ingest.records_skipped,
@@ -43,6 +52,9 @@ impl DatasetSummary {
             funnel: data.funnel.clone(),
             vocabulary: data.vocabulary.entries(&data.events),
             skipped: ingest.skipped.clone(),
+            repeated_runs: data.repeated_runs.clone(),
+            quality,
+            warnings,
         }
     }
 }

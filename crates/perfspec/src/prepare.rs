@@ -1,17 +1,96 @@
-//! From audit records to the event sequence under a preset (SPEC §2).
+//! From audit records to event sequences under a preset and options (SPEC §2).
 
 use serde::{Deserialize, Serialize};
 
 use crate::record::AuditRecord;
+use crate::repeated_run::{find_repeated_runs, RepeatedRun};
 use crate::vocabulary::Vocabulary;
 
-/// Which records become events. [`PrepareOptions::perfspec`] is the paper's `parse.py`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// Which record stands for a request that the log holds in several stages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AuditIdDedup {
+    /// The first record seen for each `auditID`, whatever its stage.
+    First,
+    /// Only `ResponseComplete` records (the first one per `auditID`).
+    Complete,
+}
+
+/// The order of events within the log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EventOrder {
+    /// As written: the API server's write order (the paper's choice).
+    #[default]
+    File,
+    /// By `requestReceivedTimestamp`, stable (records without one keep their place at the start).
+    Time,
+}
+
+/// How the event stream is cut into sequences that windows never cross.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Sequencing {
+    /// One sequence of every event (the paper's choice).
+    #[default]
+    Global,
+    /// One sequence per user.
+    User,
+    /// One sequence per namespace; cluster-scoped requests form their own.
+    Namespace,
+    /// A new sequence wherever the stream is idle for longer than this many seconds.
+    Idle(f64),
+}
+
+impl Sequencing {
+    /// Parses `global`, `user`, `namespace` or `idle:SECONDS`.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        match text {
+            "global" => Ok(Sequencing::Global),
+            "user" => Ok(Sequencing::User),
+            "namespace" => Ok(Sequencing::Namespace),
+            _ => {
+                let seconds = text
+                    .strip_prefix("idle:")
+                    .and_then(|s| s.parse::<f64>().ok())
+                    .filter(|s| s.is_finite() && *s > 0.0)
+                    .ok_or_else(|| {
+                        format!(
+                            "\"{text}\" is not a sequencing (global, user, namespace or idle:SECONDS)"
+                        )
+                    })?;
+                Ok(Sequencing::Idle(seconds))
+            }
+        }
+    }
+}
+
+/// Which records become events and how they are ordered and cut.
+/// [`PrepareOptions::perfspec`] is the paper's `parse.py`; every other option is off in it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct PrepareOptions {
     /// Verbs whose requests are not events (read-only requests in the paper).
     pub drop_verbs: Vec<String>,
     /// Resources whose requests are not events (noise the paper removes).
     pub drop_resources: Vec<String>,
+    /// Also drop `deletecollection` (the paper's own figure counts events without it).
+    pub drop_deletecollection: bool,
+    /// Make the subresource part of the type (`create_pods/binding`) instead of folding it.
+    pub subresource_in_type: bool,
+    pub dedup_audit_id: Option<AuditIdDedup>,
+    /// Drop requests that failed (status code 400 or more).
+    pub drop_failed: bool,
+    /// Users to leave out, as globs (`system:*`).
+    pub exclude_users: Vec<String>,
+    /// Namespaces to keep, as globs; when given, cluster-scoped requests are left out too.
+    pub namespaces: Vec<String>,
+    /// Namespaces to leave out, as globs.
+    pub exclude_namespaces: Vec<String>,
+    pub order: EventOrder,
+    pub sequences: Sequencing,
+    /// Keep one copy of a long stretch that repeats an earlier one exactly.
+    pub dedup_repeated_run: bool,
 }
 
 impl Default for PrepareOptions {
@@ -30,7 +109,35 @@ impl PrepareOptions {
             drop_resources: ["events", "leases", "replicationcontrollers"]
                 .map(String::from)
                 .to_vec(),
+            drop_deletecollection: false,
+            subresource_in_type: false,
+            dedup_audit_id: None,
+            drop_failed: false,
+            exclude_users: Vec::new(),
+            namespaces: Vec::new(),
+            exclude_namespaces: Vec::new(),
+            order: EventOrder::File,
+            sequences: Sequencing::Global,
+            dedup_repeated_run: false,
         }
+    }
+
+    /// Checks the globs, so that a typo is an error and not a filter that silently keeps all.
+    pub fn validate(&self) -> Result<(), String> {
+        for glob in self
+            .exclude_users
+            .iter()
+            .chain(&self.namespaces)
+            .chain(&self.exclude_namespaces)
+        {
+            glob::Pattern::new(glob).map_err(|error| format!("bad pattern \"{glob}\": {error}"))?;
+        }
+        if let Sequencing::Idle(seconds) = self.sequences {
+            if !(seconds.is_finite() && seconds > 0.0) {
+                return Err("the idle gap must be a positive number of seconds".into());
+            }
+        }
+        Ok(())
     }
 }
 
@@ -59,6 +166,9 @@ pub struct PreparedData {
     pub funnel: Vec<FunnelStep>,
     /// Earliest and latest receive time among kept events, as written (RFC 3339).
     pub time_span: Option<(String, String)>,
+    /// Long stretches that repeat an earlier one exactly, as found before any fix, with
+    /// positions in the sequence they were found in.
+    pub repeated_runs: Vec<RepeatedRun>,
 }
 
 impl PreparedData {
@@ -67,36 +177,64 @@ impl PreparedData {
     }
 }
 
+/// Seconds since the Unix epoch of an RFC 3339 stamp.
+pub fn parse_timestamp(stamp: &str) -> Option<f64> {
+    let parsed =
+        time::OffsetDateTime::parse(stamp, &time::format_description::well_known::Rfc3339).ok()?;
+    Some(parsed.unix_timestamp_nanos() as f64 / 1e9)
+}
+
+fn patterns(globs: &[String]) -> Vec<glob::Pattern> {
+    // Invalid patterns were rejected by `validate`; one that slips through matches nothing.
+    globs
+        .iter()
+        .filter_map(|glob| glob::Pattern::new(glob).ok())
+        .collect()
+}
+
+struct Funnel<'a> {
+    kept: Vec<&'a AuditRecord>,
+    steps: Vec<FunnelStep>,
+}
+
+impl<'a> Funnel<'a> {
+    fn apply(&mut self, step: impl Into<String>, mut keep: impl FnMut(&AuditRecord) -> bool) {
+        let before = self.kept.len();
+        self.kept.retain(|record| keep(record));
+        self.steps.push(FunnelStep {
+            step: step.into(),
+            removed: (before - self.kept.len()) as u64,
+            remaining: self.kept.len() as u64,
+        });
+    }
+}
+
 /// Applies the options to the records, in input order.
 pub fn prepare(records: &[AuditRecord], options: &PrepareOptions) -> PreparedData {
-    let mut funnel = vec![FunnelStep {
-        step: "records parsed".into(),
-        removed: 0,
-        remaining: records.len() as u64,
-    }];
-    let mut kept: Vec<&AuditRecord> = records.iter().collect();
-    let mut apply = |step: String, keep: &dyn Fn(&AuditRecord) -> bool| {
-        let before = kept.len();
-        kept.retain(|record| keep(record));
-        funnel.push(FunnelStep {
-            step,
-            removed: (before - kept.len()) as u64,
-            remaining: kept.len() as u64,
-        });
+    let mut funnel = Funnel {
+        kept: records.iter().collect(),
+        steps: vec![FunnelStep {
+            step: "records parsed".into(),
+            removed: 0,
+            remaining: records.len() as u64,
+        }],
     };
-    apply("requests without a resource".into(), &|record| {
+    funnel.apply("requests without a resource", |record| {
         record.resource.is_some()
     });
-    if !options.drop_verbs.is_empty() {
-        apply(
-            format!("verbs {}", options.drop_verbs.join(", ")),
-            &|record| !options.drop_verbs.iter().any(|verb| *verb == record.verb),
-        );
+    let mut drop_verbs = options.drop_verbs.clone();
+    if options.drop_deletecollection && !drop_verbs.iter().any(|v| v == "deletecollection") {
+        drop_verbs.push("deletecollection".into());
+    }
+    if !drop_verbs.is_empty() {
+        funnel.apply(format!("verbs {}", drop_verbs.join(", ")), |record| {
+            !drop_verbs.contains(&record.verb)
+        });
     }
     if !options.drop_resources.is_empty() {
-        apply(
+        funnel.apply(
             format!("resources {}", options.drop_resources.join(", ")),
-            &|record| {
+            |record| {
                 record.resource.as_ref().is_none_or(|resource| {
                     !options
                         .drop_resources
@@ -106,39 +244,236 @@ pub fn prepare(records: &[AuditRecord], options: &PrepareOptions) -> PreparedDat
             },
         );
     }
+    if let Some(dedup) = options.dedup_audit_id {
+        let mut seen = rustc_hash::FxHashSet::default();
+        let label = match dedup {
+            AuditIdDedup::First => "one record per auditID (first stage seen)",
+            AuditIdDedup::Complete => "one record per auditID (ResponseComplete only)",
+        };
+        funnel.apply(label, |record| {
+            if dedup == AuditIdDedup::Complete
+                && record.stage.as_deref() != Some("ResponseComplete")
+            {
+                return false;
+            }
+            // Records without an auditID cannot be matched with their other stages.
+            record
+                .audit_id
+                .as_ref()
+                .is_none_or(|id| seen.insert(id.clone()))
+        });
+    }
+    if options.drop_failed {
+        funnel.apply("failed requests (status 400 or more)", |record| {
+            record.status_code.is_none_or(|code| code < 400)
+        });
+    }
+    if !options.exclude_users.is_empty() {
+        let excluded = patterns(&options.exclude_users);
+        funnel.apply(
+            format!("users {}", options.exclude_users.join(", ")),
+            |record| {
+                let user = record.user.as_deref().unwrap_or("");
+                !excluded.iter().any(|pattern| pattern.matches(user))
+            },
+        );
+    }
+    if !options.namespaces.is_empty() {
+        let included = patterns(&options.namespaces);
+        funnel.apply(
+            format!("namespaces other than {}", options.namespaces.join(", ")),
+            |record| {
+                record
+                    .namespace
+                    .as_deref()
+                    .is_some_and(|ns| included.iter().any(|pattern| pattern.matches(ns)))
+            },
+        );
+    }
+    if !options.exclude_namespaces.is_empty() {
+        let excluded = patterns(&options.exclude_namespaces);
+        funnel.apply(
+            format!("namespaces {}", options.exclude_namespaces.join(", ")),
+            |record| {
+                record
+                    .namespace
+                    .as_deref()
+                    .is_none_or(|ns| !excluded.iter().any(|pattern| pattern.matches(ns)))
+            },
+        );
+    }
+    let Funnel {
+        mut kept,
+        mut steps,
+    } = funnel;
+
+    if options.order == EventOrder::Time {
+        // Parsed once per record, not once per comparison.
+        let mut keyed: Vec<(f64, &AuditRecord)> = kept
+            .iter()
+            .map(|record| {
+                let stamp = record.received_at.as_deref().and_then(parse_timestamp);
+                (stamp.unwrap_or(f64::NEG_INFINITY), *record)
+            })
+            .collect();
+        keyed.sort_by(|a, b| a.0.total_cmp(&b.0));
+        kept = keyed.into_iter().map(|(_, record)| record).collect();
+    }
+
+    let groups = group_into_sequences(&kept, options.sequences);
+    let type_name = |record: &AuditRecord| -> (String, String) {
+        let resource = record.resource.as_deref().unwrap_or("");
+        let resource = match (&record.subresource, options.subresource_in_type) {
+            (Some(subresource), true) => format!("{resource}/{subresource}"),
+            _ => resource.to_string(),
+        };
+        (record.verb.clone(), resource)
+    };
+
+    // Repeated runs are found on type ids, so a provisional vocabulary numbers the types.
+    let mut provisional = Vocabulary::default();
+    let mut grouped_ids: Vec<(String, Vec<u32>, Vec<&AuditRecord>)> = groups
+        .into_iter()
+        .map(|(label, members)| {
+            let ids = members
+                .iter()
+                .map(|record| {
+                    let (verb, resource) = type_name(record);
+                    provisional.intern(&verb, &resource)
+                })
+                .collect();
+            (label, ids, members)
+        })
+        .collect();
+    let mut repeated_runs = Vec::new();
+    for (index, (_, ids, _)) in grouped_ids.iter().enumerate() {
+        for mut run in find_repeated_runs(ids) {
+            run.sequence = index;
+            repeated_runs.push(run);
+        }
+    }
+    if options.dedup_repeated_run && !repeated_runs.is_empty() {
+        let before: usize = grouped_ids.iter().map(|(_, ids, _)| ids.len()).sum();
+        for (index, (_, ids, members)) in grouped_ids.iter_mut().enumerate() {
+            let mut drop = vec![false; ids.len()];
+            for run in repeated_runs.iter().filter(|run| run.sequence == index) {
+                drop[run.repeat_start..run.repeat_start + run.length].fill(true);
+            }
+            let mut position = 0;
+            ids.retain(|_| {
+                position += 1;
+                !drop[position - 1]
+            });
+            let mut position = 0;
+            members.retain(|_| {
+                position += 1;
+                !drop[position - 1]
+            });
+        }
+        let after: usize = grouped_ids.iter().map(|(_, ids, _)| ids.len()).sum();
+        steps.push(FunnelStep {
+            step: "repeated runs (later copies)".into(),
+            removed: (before - after) as u64,
+            remaining: after as u64,
+        });
+    }
 
     let mut vocabulary = Vocabulary::default();
-    let events: Vec<u32> = kept
-        .iter()
-        .map(|record| vocabulary.intern(&record.verb, record.resource.as_deref().unwrap_or("")))
-        .collect();
-    let time_span = time_span(&kept);
-    let sequences = if events.is_empty() {
-        Vec::new()
-    } else {
-        vec![Sequence {
-            label: "all events".into(),
-            start: 0,
-            len: events.len(),
-        }]
-    };
+    let mut events = Vec::new();
+    let mut sequences = Vec::new();
+    let mut all_members = Vec::new();
+    for (label, _, members) in grouped_ids {
+        if members.is_empty() {
+            continue;
+        }
+        let start = events.len();
+        for record in &members {
+            let (verb, resource) = type_name(record);
+            events.push(vocabulary.intern(&verb, &resource));
+        }
+        sequences.push(Sequence {
+            label,
+            start,
+            len: members.len(),
+        });
+        all_members.extend(members);
+    }
     PreparedData {
+        time_span: time_span(&all_members),
         vocabulary,
         events,
         sequences,
-        funnel,
-        time_span,
+        funnel: steps,
+        repeated_runs,
+    }
+}
+
+/// Cuts the ordered records into labelled groups; within a group the order is kept.
+fn group_into_sequences<'a>(
+    records: &[&'a AuditRecord],
+    sequencing: Sequencing,
+) -> Vec<(String, Vec<&'a AuditRecord>)> {
+    let by_key = |key: &dyn Fn(&AuditRecord) -> String| {
+        let mut order: Vec<(String, Vec<&'a AuditRecord>)> = Vec::new();
+        let mut index = rustc_hash::FxHashMap::default();
+        for &record in records {
+            let label = key(record);
+            let slot = *index.entry(label.clone()).or_insert_with(|| {
+                order.push((label, Vec::new()));
+                order.len() - 1
+            });
+            order[slot].1.push(record);
+        }
+        order
+    };
+    match sequencing {
+        Sequencing::Global => vec![("all events".into(), records.to_vec())],
+        Sequencing::User => {
+            by_key(&|record| format!("user {}", record.user.as_deref().unwrap_or("(unknown)")))
+        }
+        Sequencing::Namespace => by_key(&|record| match record.namespace.as_deref() {
+            Some(namespace) => format!("namespace {namespace}"),
+            None => "cluster-scoped".into(),
+        }),
+        Sequencing::Idle(gap) => {
+            let mut groups: Vec<(String, Vec<&'a AuditRecord>)> = Vec::new();
+            let mut last: Option<f64> = None;
+            for &record in records {
+                let stamp = record.received_at.as_deref().and_then(parse_timestamp);
+                let idle = matches!((last, stamp), (Some(a), Some(b)) if b - a > gap);
+                if groups.is_empty() || idle {
+                    let label = format!("session {}", groups.len() + 1);
+                    groups.push((label, Vec::new()));
+                }
+                if let Some(group) = groups.last_mut() {
+                    group.1.push(record);
+                }
+                if stamp.is_some() {
+                    last = stamp;
+                }
+            }
+            groups
+        }
     }
 }
 
 fn time_span(records: &[&AuditRecord]) -> Option<(String, String)> {
-    // RFC 3339 UTC stamps of one writer compare correctly as text.
-    let mut stamps = records
+    // Compared as instants: stamps of different precision do not order correctly as text.
+    let mut earliest: Option<(f64, &str)> = None;
+    let mut latest: Option<(f64, &str)> = None;
+    for stamp in records
         .iter()
-        .filter_map(|record| record.received_at.as_deref());
-    let first = stamps.next()?;
-    let (earliest, latest) = stamps.fold((first, first), |(low, high), stamp| {
-        (low.min(stamp), high.max(stamp))
-    });
-    Some((earliest.to_string(), latest.to_string()))
+        .filter_map(|record| record.received_at.as_deref())
+    {
+        let Some(value) = parse_timestamp(stamp) else {
+            continue;
+        };
+        if earliest.is_none_or(|(low, _)| value < low) {
+            earliest = Some((value, stamp));
+        }
+        if latest.is_none_or(|(high, _)| value > high) {
+            latest = Some((value, stamp));
+        }
+    }
+    Some((earliest?.1.to_string(), latest?.1.to_string()))
 }

@@ -1,0 +1,26 @@
+# PerfSPEC Learn: `make serve` to use the app locally, `make test` for every check CI runs.
+
+# One target dir outside the clone, shared by every clone, cargo and trunk alike: CI clones afresh
+# each run, and a release build of burn costs 20+ minutes. Trunk runs `cargo build` and reads the
+# artifacts' paths from cargo, so it follows CARGO_TARGET_DIR too.
+CARGO_TARGET_DIR ?= $(HOME)/.cache/perfspec/target
+export CARGO_TARGET_DIR
+
+# Trunk finds wasm-opt (npm binaryen 132) on PATH; set in the recipe's own shell line because
+# make's exported PATH does not reliably reach commands it executes directly.
+TOOLS_PATH := PATH="$(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$$PATH"
+
+.PHONY: serve build test tools
+
+serve: tools
+	$(TOOLS_PATH) trunk serve --release --address 127.0.0.1 --port 8080
+
+build: tools
+	$(TOOLS_PATH) trunk build --release
+
+test:
+	bash scripts/install-tools.sh browser
+	bash scripts/check.sh
+
+tools:
+	bash scripts/install-tools.sh

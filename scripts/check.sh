@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Every check CI runs, in order, stopping at the first failure. `make test` installs the tools and
+# then runs this; run it directly when the tools are already there.
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+# Same shared target dir as the Makefile, so running this script by hand reuses CI's builds.
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/perfspec/target}"
+export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+
+# The e2e test serves dist/ under this sub-path, as GitHub Pages serves a project site.
+E2E_PUBLIC_URL=/perfspec-learn/
+
+log_dir=$(mktemp -d)
+trap 'rm -rf "$log_dir"' EXIT
+
+timings=()
+step() {
+  local name=$1
+  shift
+  echo
+  echo "=== $name"
+  echo "--- $*"
+  local start=$SECONDS
+  if ! "$@"; then
+    echo "=== FAILED: $name (after $((SECONDS - start)) s)"
+    exit 1
+  fi
+  local took=$((SECONDS - start))
+  timings+=("$(printf '%5d s  %s' "$took" "$name")")
+  echo "=== ok: $name ($took s)"
+}
+
+# Keeps cargo test's own summary lines so the closing count below includes the Rust tests.
+cargo_test() {
+  cargo test --workspace --release 2>&1 | tee "$log_dir/cargo-test.log"
+}
+
+e2e() {
+  node tests/e2e/run.mjs 2>&1 | tee "$log_dir/e2e.log"
+}
+
+step "rustfmt" cargo fmt --all -- --check
+step "clippy (native)" cargo clippy --workspace --all-targets --release -- -D warnings
+step "cargo test (native)" cargo_test
+step "clippy (wasm32, perfspec-web)" \
+  cargo clippy --target wasm32-unknown-unknown -p perfspec-web --release -- -D warnings
+step "trunk build (public url $E2E_PUBLIC_URL)" trunk build --release --public-url "$E2E_PUBLIC_URL"
+# The e2e test compares the page's counts with the CLI's.
+step "build perfspec CLI" cargo build --release -p perfspec-cli
+step "browser tests (tests/e2e)" e2e
+
+echo
+echo "=== timings"
+printf '%s\n' "${timings[@]}"
+
+# One closing count over both runners: cargo's "test result: ok. N passed; M failed; ..." lines
+# (unit, integration and doc tests) and the e2e runner's "N passed, M failed" line.
+read -r cargo_passed cargo_failed < <(awk '
+  /^test result: / {
+    for (i = 1; i <= NF; i++) {
+      if ($(i) ~ /^passed;?$/) p += $(i - 1)
+      if ($(i) ~ /^failed;?$/) f += $(i - 1)
+    }
+  }
+  END { print p + 0, f + 0 }
+' "$log_dir/cargo-test.log")
+read -r e2e_passed e2e_failed < <(
+  awk '/^[0-9]+ passed, [0-9]+ failed$/ { p = $1; f = $3 } END { print p + 0, f + 0 }' "$log_dir/e2e.log"
+)
+if [[ $e2e_passed -eq 0 ]]; then
+  echo "the e2e runner reported no passed tests" >&2
+  exit 1
+fi
+echo "cargo test: $cargo_passed passed, $cargo_failed failed; e2e: $e2e_passed passed, $e2e_failed failed"
+echo "$((cargo_passed + e2e_passed)) passed, $((cargo_failed + e2e_failed)) failed"

@@ -1,0 +1,406 @@
+// End-to-end tests of the built site (dist/) in Debian's headless Chromium.
+//
+//   node tests/e2e/run.mjs
+//
+// dist/ must have been built with `trunk build --release --public-url /perfspec-learn/`
+// (scripts/check.sh does): the site is served under that sub-path, as GitHub Pages serves a
+// project site, so a URL that assumes the site sits at `/` shows up as a 404 here.
+// Environment: CARGO_TARGET_DIR (where the perfspec CLI was built), E2E_CHROMIUM (browser binary).
+//
+// To add a test, append { name, fn } to `tests`; fn gets a fresh page and throws to fail.
+// Prints `ok - name` / `not ok - name: error` per test, then `N passed, M failed`; exits 1 on any
+// failure. Screenshots go to tests/e2e/out/.
+
+import { execFile } from 'node:child_process';
+import { createReadStream, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { chromium } from 'playwright-core';
+
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const DIST = path.join(REPO, 'dist');
+const OUT = path.join(REPO, 'tests/e2e/out');
+const BASE_PATH = '/perfspec-learn/';
+const CHROMIUM = process.env.E2E_CHROMIUM || '/usr/bin/chromium';
+const TARGET_DIR =
+  process.env.CARGO_TARGET_DIR || path.join(os.homedir(), '.cache/perfspec/target');
+const CLI = path.join(TARGET_DIR, 'release/perfspec');
+
+// Sample bundled in dist/ (audit-logs.csv): what the paper's parse.py keeps from it.
+const SAMPLE_EVENTS = 2163;
+const SAMPLE_TYPES = 146;
+const FILE_INPUT_LOG = path.join(REPO, 'sample_logs/demo.v1beta1.log');
+
+// Loading and training on 2 cores in a wasm worker is slow; these are upper bounds, not targets.
+const LOAD_TIMEOUT = 60_000;
+const RUN_TIMEOUT = 120_000;
+const TEST_TIMEOUT = 240_000;
+
+// ---------------------------------------------------------------------------------------------
+// Static server for dist/ under BASE_PATH. Node's own http module: no extra process to start,
+// stop or wait for, and the MIME types are ours (application/wasm is needed for streaming
+// compilation).
+
+const MIME = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.map': 'application/json',
+  '.csv': 'text/csv; charset=utf-8',
+  '.log': 'text/plain; charset=utf-8',
+  '.txt': 'text/plain; charset=utf-8',
+  '.ndjson': 'application/x-ndjson',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+};
+
+/** Requests the server could not answer from dist/; a page that asks for these is broken. */
+const notFound = [];
+
+function startServer() {
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url, 'http://localhost');
+    let pathname;
+    try {
+      pathname = decodeURIComponent(url.pathname);
+    } catch {
+      pathname = url.pathname;
+    }
+    if (pathname === BASE_PATH.slice(0, -1)) {
+      res.writeHead(301, { Location: BASE_PATH });
+      res.end();
+      return;
+    }
+    let file = null;
+    if (pathname.startsWith(BASE_PATH)) {
+      const rel = pathname.slice(BASE_PATH.length);
+      const candidate = path.resolve(DIST, rel);
+      if (candidate === DIST || candidate.startsWith(DIST + path.sep)) {
+        file = candidate;
+        if (existsSync(file) && statSync(file).isDirectory()) file = path.join(file, 'index.html');
+      }
+    }
+    if (!file || !existsSync(file) || !statSync(file).isFile()) {
+      notFound.push(req.url);
+      res.writeHead(404, { 'Content-Type': 'text/plain' });
+      res.end('not found\n');
+      return;
+    }
+    res.writeHead(200, {
+      'Content-Type': MIME[path.extname(file).toLowerCase()] || 'application/octet-stream',
+      'Content-Length': statSync(file).size,
+      'Cache-Control': 'no-store',
+    });
+    if (req.method === 'HEAD') {
+      res.end();
+      return;
+    }
+    createReadStream(file).pipe(res);
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    // Port 0: the OS picks a free port, so parallel runs and a running `make serve` don't clash.
+    server.listen(0, '127.0.0.1', () => resolve(server));
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Browser and per-test pages
+
+/** Everything the pages did, across all tests, for the checks that look at the whole run. */
+const seen = { errors: [], requests: [] };
+
+let browser;
+let origin;
+let appUrl;
+let currentTest = '';
+
+async function newPage() {
+  // A fresh context per test: no storage or cache carries over from one test to the next.
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  // Context-level, so that requests made by the Web Worker are recorded too.
+  context.on('request', (request) => {
+    seen.requests.push({ test: currentTest, url: request.url() });
+  });
+  const page = await context.newPage();
+  page.on('pageerror', (error) => {
+    seen.errors.push({ test: currentTest, text: `pageerror: ${error.message}` });
+  });
+  page.on('console', (message) => {
+    if (message.type() !== 'error') return;
+    const where = message.location().url;
+    // Chromium asks for /favicon.ico at the server's root by itself when the page names no icon;
+    // on GitHub Pages that root is not the project's, so its 404 is not the page's fault.
+    if (where === `${origin}/favicon.ico`) return;
+    seen.errors.push({ test: currentTest, text: `console.error: ${message.text()} (${where})` });
+  });
+  page.on('worker', (worker) => {
+    // The worker's console.error calls and uncaught errors already reach the page's 'console'
+    // and 'pageerror' events (checked); only its script URL needs noting, for the privacy check.
+    seen.requests.push({ test: currentTest, url: worker.url() });
+  });
+  return page;
+}
+
+async function openApp(page) {
+  await page.goto(appUrl, { waitUntil: 'load' });
+  const useSample = page.locator('[data-testid=use-sample]');
+  await useSample.waitFor({ state: 'visible', timeout: LOAD_TIMEOUT });
+  await waitUntil(() => useSample.isEnabled(), LOAD_TIMEOUT, 'use-sample button never enabled');
+}
+
+/** Polls `probe` until it returns something truthy; throws `message` after `timeout` ms. */
+async function waitUntil(probe, timeout, message) {
+  const deadline = Date.now() + timeout;
+  let last;
+  for (;;) {
+    try {
+      last = await probe();
+      if (last) return last;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) {
+      const detail = last instanceof Error ? ` (last error: ${last.message})` : '';
+      throw new Error(`${message} within ${timeout / 1000} s${detail}`);
+    }
+    await sleep(250);
+  }
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The integer a count element shows, thousands separators ("2,163", "2 163") removed. */
+async function countOf(page, testid) {
+  const locator = page.locator(`[data-testid=${testid}]`);
+  if ((await locator.count()) === 0) return null;
+  const digits = (await locator.first().innerText()).replace(/[\s,.'\u00a0\u202f]/g, '');
+  return /^\d+$/.test(digits) ? Number(digits) : null;
+}
+
+async function waitForCounts(page, events, types) {
+  let shown = {};
+  try {
+    await waitUntil(
+      async () => {
+        shown = {
+          events: await countOf(page, 'event-count'),
+          types: await countOf(page, 'type-count'),
+        };
+        return shown.events === events && shown.types === types;
+      },
+      RUN_TIMEOUT,
+      `counts did not reach ${events} events / ${types} types`,
+    );
+  } catch (error) {
+    throw new Error(`${error.message}; page shows ${JSON.stringify(shown)}`);
+  }
+}
+
+async function screenshot(page, name) {
+  const file = path.join(OUT, `${name.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}.png`);
+  await page.screenshot({ path: file, fullPage: true, timeout: 10_000 });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tests
+
+const ngramRow = (window) =>
+  `[data-testid=results-table] tr[data-model=ngram][data-window="${window}"]`;
+
+async function sampleData(page) {
+  await openApp(page);
+  await page.click('[data-testid=use-sample]');
+  await waitForCounts(page, SAMPLE_EVENTS, SAMPLE_TYPES);
+
+  // Training with the default windows 1,2 starts by itself; if this build needs a click, click.
+  const rowsShown = async () =>
+    (await page.locator(ngramRow(1)).count()) > 0 && (await page.locator(ngramRow(2)).count()) > 0;
+  const early = await waitUntil(rowsShown, 5_000, 'no rows yet').catch(() => false);
+  if (!early) {
+    const train = page.locator('[data-testid=train]');
+    if ((await train.count()) > 0 && (await train.first().isEnabled())) await train.first().click();
+  }
+  await waitUntil(rowsShown, RUN_TIMEOUT, 'results table has no n-gram rows for windows 1 and 2');
+
+  const vocabulary = page.locator('[data-testid=vocabulary-table]');
+  const rows = await vocabulary.locator('tbody tr').count();
+  if (rows < 10) throw new Error(`vocabulary table has ${rows} body rows, expected at least 10`);
+  const text = await vocabulary.innerText();
+  if (!text.includes('update_secrets')) {
+    throw new Error('vocabulary table does not list update_secrets');
+  }
+}
+
+async function fileInput(page) {
+  if (!existsSync(CLI)) {
+    throw new Error(
+      `perfspec CLI not found at ${CLI}; build it with \`cargo build --release -p perfspec-cli\` ` +
+        '(same CARGO_TARGET_DIR)',
+    );
+  }
+  const { stdout } = await promisify(execFile)(CLI, ['prepare', '--json', FILE_INPUT_LOG], {
+    maxBuffer: 64 << 20,
+  });
+  const expected = JSON.parse(stdout);
+  if (!Number.isInteger(expected.events) || !Number.isInteger(expected.types)) {
+    throw new Error(`CLI output has no integer events/types: ${stdout.slice(0, 200)}`);
+  }
+
+  await openApp(page);
+  await page.setInputFiles('[data-testid=file-input]', FILE_INPUT_LOG);
+  await waitForCounts(page, expected.events, expected.types);
+}
+
+async function cancel(page) {
+  await openApp(page);
+  await page.click('[data-testid=use-sample]');
+  const progress = page.locator('[data-testid=progress]');
+  const cancelButton = page.locator('[data-testid=cancel]');
+  try {
+    await progress.waitFor({ state: 'visible', timeout: RUN_TIMEOUT });
+    await cancelButton.click({ timeout: 5_000 });
+  } catch (error) {
+    // The run can finish before the progress bar is seen or clicked on a fast machine; the page
+    // must then be idle anyway, which is checked below.
+    console.log(`# cancel: could not cancel a running job (${error.message.split('\n')[0]})`);
+  }
+  const useSample = page.locator('[data-testid=use-sample]');
+  await waitUntil(
+    async () => (await useSample.isVisible()) && (await useSample.isEnabled()),
+    2_000,
+    'use-sample button not visible and enabled after cancel',
+  );
+}
+
+async function noConsoleErrors() {
+  // favicon.ico: see the console handler in newPage.
+  const missing = notFound.filter((url) => url !== '/favicon.ico');
+  const problems = [
+    ...seen.errors.map((e) => `[${e.test}] ${e.text}`),
+    ...missing.map((url) => `404 ${url}`),
+  ];
+  if (problems.length > 0) throw new Error(`\n    ${problems.join('\n    ')}`);
+}
+
+async function privacy() {
+  if (seen.requests.length === 0) throw new Error('no requests were recorded at all');
+  const foreign = seen.requests.filter(({ url }) => {
+    if (url.startsWith('data:')) return false;
+    try {
+      // blob: URLs carry the origin that created them.
+      return new URL(url).origin !== origin;
+    } catch {
+      return true;
+    }
+  });
+  if (foreign.length > 0) {
+    throw new Error(
+      `requests left ${origin}:\n    ${foreign.map((r) => `[${r.test}] ${r.url}`).join('\n    ')}`,
+    );
+  }
+}
+
+// The last two look at what every earlier test's pages did, so they stay at the end.
+const tests = [
+  { name: 'sample data', fn: sampleData },
+  { name: 'file input', fn: fileInput },
+  { name: 'cancel', fn: cancel },
+  { name: 'no console errors', fn: noConsoleErrors, page: false },
+  { name: 'privacy', fn: privacy, page: false },
+];
+
+// ---------------------------------------------------------------------------------------------
+// Runner
+
+function withTimeout(promise, ms, name) {
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${name} timed out after ${ms / 1000} s`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+async function main() {
+  const index = path.join(DIST, 'index.html');
+  if (!existsSync(index)) {
+    throw new Error(`${index} missing: run \`trunk build --release --public-url ${BASE_PATH}\``);
+  }
+  if (!readFileSync(index, 'utf8').includes(BASE_PATH)) {
+    throw new Error(
+      `dist/ was not built for ${BASE_PATH}: run \`trunk build --release --public-url ${BASE_PATH}\``,
+    );
+  }
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`${CHROMIUM} missing: run \`scripts/install-tools.sh browser\``);
+  }
+  mkdirSync(OUT, { recursive: true });
+
+  const server = await startServer();
+  origin = `http://127.0.0.1:${server.address().port}`;
+  appUrl = origin + BASE_PATH;
+  console.log(`# serving ${DIST} at ${appUrl}`);
+
+  // playwright-core adds --headless itself (headless: true) and a fresh temporary profile
+  // (--user-data-dir) per launch; the rest keeps Chromium from calling home.
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+
+  let passed = 0;
+  let failed = 0;
+  try {
+    for (const test of tests) {
+      currentTest = test.name;
+      const started = Date.now();
+      const page = test.page === false ? null : await newPage();
+      try {
+        await withTimeout(test.fn(page), TEST_TIMEOUT, test.name);
+        passed += 1;
+        console.log(`ok - ${test.name} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+      } catch (error) {
+        failed += 1;
+        console.log(`not ok - ${test.name}: ${error.message}`);
+      } finally {
+        if (page) {
+          await screenshot(page, test.name).catch((error) => {
+            console.log(`# screenshot of ${test.name} failed: ${error.message}`);
+          });
+          await page.context().close().catch(() => {});
+        }
+      }
+    }
+  } finally {
+    await browser.close().catch(() => {});
+    server.close();
+  }
+  console.log(`${passed} passed, ${failed} failed`);
+  return failed === 0 ? 0 : 1;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error) => {
+    console.log(`not ok - setup: ${error.message}`);
+    console.log('0 passed, 1 failed');
+    process.exit(1);
+  },
+);
