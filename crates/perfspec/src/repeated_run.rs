@@ -5,7 +5,7 @@
 //! Helm installs make short exact repeats of event types all the time, so only long stretches
 //! count: at least [`MIN_RUN_EVENTS`] events and [`MIN_RUN_SHARE`] of the sequence.
 
-use rustc_hash::{FxHashMap, FxHasher};
+use rustc_hash::FxHasher;
 use serde::{Deserialize, Serialize};
 use std::hash::Hasher;
 
@@ -13,10 +13,9 @@ pub const MIN_RUN_EVENTS: usize = 200;
 pub const MIN_RUN_SHARE: f64 = 0.2;
 /// Length of the stretches hashed to find candidate matches.
 const ANCHOR: usize = 32;
-/// Candidate earlier positions kept per anchor hash.
-const CANDIDATES: usize = 8;
-/// Comparisons allowed per event before the search gives up (keeps pathological inputs linear).
-const WORK_PER_EVENT: usize = 64;
+/// Earlier positions of one anchor that a query compares with; caps the work on sequences that
+/// are one event over and over.
+const CANDIDATES: usize = 64;
 
 /// `length` events from `repeat_start` equal those from `first_start`, in sequence `sequence`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -36,49 +35,82 @@ fn anchor_hash(window: &[u32]) -> u64 {
 }
 
 /// The long repeated stretches of `ids`, each a later copy of an earlier, non-overlapping one.
+///
+/// Every position's anchor is indexed, but only every `step`-th position is looked up: a copy
+/// of at least `threshold` events holds a looked-up anchor whatever its offset, and from that
+/// anchor the match is extended both ways along its diagonal. Since the threshold grows with the
+/// sequence, the number of look-ups stays small and the work linear.
 pub fn find_repeated_runs(ids: &[u32]) -> Vec<RepeatedRun> {
     let n = ids.len();
     let threshold = MIN_RUN_EVENTS.max((MIN_RUN_SHARE * n as f64).ceil() as usize);
-    if n < 2 * threshold || n < ANCHOR {
+    if n < 2 * threshold {
         return Vec::new();
     }
-    let mut seen: FxHashMap<u64, Vec<usize>> = FxHashMap::default();
-    let mut runs = Vec::new();
-    let mut budget = WORK_PER_EVENT * n;
-    let mut j = 0;
-    while j + ANCHOR <= n {
-        let hash = anchor_hash(&ids[j..j + ANCHOR]);
-        let mut found = None;
-        if let Some(candidates) = seen.get(&hash) {
-            for &i in candidates.iter().filter(|&&i| i + ANCHOR <= j) {
-                let mut length = 0;
-                while j + length < n && i + length < j && ids[i + length] == ids[j + length] {
-                    length += 1;
-                }
-                budget = budget.saturating_sub(length.max(1));
-                if length >= threshold && found.is_none_or(|(_, best)| length > best) {
-                    found = Some((i, length));
-                }
-            }
+    // (anchor hash, position), sorted; at most CANDIDATES positions per hash.
+    let mut index: Vec<(u64, u32)> = (0..=n - ANCHOR)
+        .map(|at| (anchor_hash(&ids[at..at + ANCHOR]), at as u32))
+        .collect();
+    index.sort_unstable();
+    let mut kept = 0;
+    index.dedup_by(|current, previous| {
+        if current.0 == previous.0 {
+            kept += 1;
+        } else {
+            kept = 0;
         }
-        if budget == 0 {
-            break;
-        }
-        if let Some((i, length)) = found {
-            runs.push(RepeatedRun {
-                sequence: 0,
-                first_start: i,
-                repeat_start: j,
-                length,
-            });
-            j += length;
+        kept >= CANDIDATES
+    });
+
+    let step = ((threshold - ANCHOR) / 2).max(1);
+    let mut runs: Vec<RepeatedRun> = Vec::new();
+    let mut copies_end = 0;
+    let mut query = step;
+    while query + ANCHOR <= n {
+        if query < copies_end {
+            query += step;
             continue;
         }
-        let candidates = seen.entry(hash).or_default();
-        if candidates.len() < CANDIDATES {
-            candidates.push(j);
+        let hash = anchor_hash(&ids[query..query + ANCHOR]);
+        let first = index.partition_point(|&(h, _)| h < hash);
+        let mut best: Option<RepeatedRun> = None;
+        for &(h, candidate) in &index[first..] {
+            if h != hash {
+                break;
+            }
+            let candidate = candidate as usize;
+            if candidate >= query {
+                break;
+            }
+            let offset = query - candidate;
+            let mut back = 0;
+            while back < candidate
+                && query - back > copies_end
+                && ids[candidate - back - 1] == ids[query - back - 1]
+            {
+                back += 1;
+            }
+            let mut forward = 0;
+            while query + forward < n && ids[candidate + forward] == ids[query + forward] {
+                forward += 1;
+            }
+            // The copy may not overlap its source: a periodic stretch matches itself shifted.
+            let length = (back + forward).min(offset);
+            if length >= threshold && best.as_ref().is_none_or(|b| length > b.length) {
+                best = Some(RepeatedRun {
+                    sequence: 0,
+                    first_start: candidate - back,
+                    repeat_start: query - back,
+                    length,
+                });
+            }
         }
-        j += 1;
+        match best {
+            Some(run) => {
+                copies_end = run.repeat_start + run.length;
+                runs.push(run);
+            }
+            None => query += step,
+        }
     }
     runs
 }
