@@ -10,7 +10,7 @@ export CARGO_TARGET_DIR
 # make's exported PATH does not reliably reach commands it executes directly.
 TOOLS_PATH := PATH="$(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$$PATH"
 
-.PHONY: serve build test tools
+.PHONY: serve build test tools bench bench-browser
 
 serve: tools
 	$(TOOLS_PATH) trunk serve --release --address 127.0.0.1 --port 8080
@@ -24,3 +24,14 @@ test:
 
 tools:
 	bash scripts/install-tools.sh
+
+# Benchmarks (SPEC §8): not part of `make test`; figures go to BENCHMARKS.md.
+bench:
+	cargo bench -p perfspec
+
+# SIZE is the generated log's size in MB for the browser ingest benchmark.
+SIZE ?= 1000
+bench-browser: tools
+	cargo build --release -p perfspec-cli
+	$(TOOLS_PATH) trunk build --release --public-url /perfspec-learn/
+	$(TOOLS_PATH) node tests/e2e/bench.mjs $(SIZE)

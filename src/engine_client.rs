@@ -158,7 +158,8 @@ impl Engine {
                     status.now_ms = now;
                 }
             }),
-            Response::Loaded(summary) => {
+            Response::Loaded(summary, stats) => {
+                state.load_stats.set(Some(stats));
                 let events = summary.events;
                 state.notice.set(format!(
                     "Loaded {} events of {} types.",

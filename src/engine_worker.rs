@@ -16,7 +16,7 @@ use perfspec::{
 };
 use wasm_bindgen::JsCast;
 
-use crate::protocol::{InputFile, Request, Response};
+use crate::protocol::{InputFile, LoadStats, Request, Response};
 
 /// Bytes read from a file per step. Large enough that the yield between steps costs little,
 /// small enough that progress moves and Cancel is felt at once.
@@ -24,6 +24,8 @@ const SLICE_BYTES: f64 = 4.0 * 1024.0 * 1024.0;
 
 #[derive(Default)]
 struct Shared {
+    /// Measured during the last read, completed by the prepare that follows it.
+    stats: LoadStats,
     /// The records read, kept so that other prepare options need no second read.
     records: Option<Rc<(Vec<AuditRecord>, IngestReport)>>,
     data: Option<Rc<PreparedData>>,
@@ -115,6 +117,8 @@ impl Task {
                 ))
             }
         };
+        let clock = PerformanceClock::new();
+        let started = clock.now();
         let total: f64 = files
             .iter()
             .map(|file| file.blob.size())
@@ -163,7 +167,15 @@ impl Task {
             }
             ingestor.finish_file();
         }
-        self.shared.borrow_mut().records = Some(Rc::new(ingestor.finish()));
+        {
+            let mut shared = self.shared.borrow_mut();
+            shared.records = Some(Rc::new(ingestor.finish()));
+            shared.stats = LoadStats {
+                bytes: done,
+                read_seconds: clock.now() - started,
+                ..LoadStats::default()
+            };
+        }
         self.prepare(options).await;
     }
 
@@ -179,10 +191,18 @@ impl Task {
             return;
         }
         let (records, report) = records.as_ref();
+        let clock = PerformanceClock::new();
+        let started = clock.now();
         let data = prepare(records, &options);
         let summary = DatasetSummary::new(report, &data, &options);
-        self.shared.borrow_mut().data = Some(Rc::new(data));
-        self.respond(Response::Loaded(Box::new(summary)));
+        let stats = {
+            let mut shared = self.shared.borrow_mut();
+            shared.data = Some(Rc::new(data));
+            shared.stats.prepare_seconds = clock.now() - started;
+            shared.stats.wasm_memory_bytes = wasm_memory_bytes();
+            shared.stats
+        };
+        self.respond(Response::Loaded(Box::new(summary), stats));
     }
 
     async fn train(self, config: TrainConfig) {
@@ -204,10 +224,10 @@ impl Task {
             if !self.still_current().await {
                 return;
             }
-            match run_job(&data, *job, &config, &clock) {
-                Ok(row) => {
-                    self.respond(Response::Row(row.clone()));
-                    rows.push(row);
+            match run_job(&data, *job, &config, &clock, &mut |_| true) {
+                Ok(result) => {
+                    self.respond(Response::Row(result.row.clone()));
+                    rows.push(result.row);
                 }
                 Err(PipelineError::Cancelled(_)) => return,
                 Err(PipelineError::Invalid(why)) => return self.respond(Response::Failed(why)),
@@ -220,6 +240,18 @@ impl Task {
             rows,
         }));
     }
+}
+
+fn wasm_memory_bytes() -> f64 {
+    wasm_bindgen::memory()
+        .dyn_into::<js_sys::WebAssembly::Memory>()
+        .map(|memory| {
+            memory
+                .buffer()
+                .dyn_into::<js_sys::ArrayBuffer>()
+                .map_or(0.0, |buffer| f64::from(buffer.byte_length()))
+        })
+        .unwrap_or(0.0)
 }
 
 /// `performance.now()` of the worker.

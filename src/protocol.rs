@@ -12,6 +12,19 @@ pub struct InputFile {
     pub blob: web_sys::Blob,
 }
 
+/// How the last read went, as the worker measured it: the page shows it, and the browser
+/// benchmark reads it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct LoadStats {
+    pub bytes: f64,
+    /// Wall time of reading and parsing, without preparing.
+    pub read_seconds: f64,
+    pub prepare_seconds: f64,
+    /// The worker's WebAssembly memory once done. Linear memory never shrinks, so this is the
+    /// peak of the whole read.
+    pub wasm_memory_bytes: f64,
+}
+
 #[derive(Serialize, Deserialize)]
 pub enum Request {
     /// Read these files (replacing any data loaded before) and prepare the event sequence.
@@ -30,7 +43,7 @@ pub enum Request {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum Response {
     Progress(Progress),
-    Loaded(Box<DatasetSummary>),
+    Loaded(Box<DatasetSummary>, LoadStats),
     /// One finished row, sent as soon as it is measured.
     Row(ResultRow),
     Trained(TrainReport),

@@ -2,6 +2,8 @@
 
 use leptos::prelude::*;
 use perfspec::pipeline::{DatasetSummary, ResultRow};
+
+use crate::protocol::LoadStats;
 use perfspec::{PrepareOptions, SplitMode, Stage, TrainConfig, TrainReport};
 
 /// A run in progress, as the progress bar shows it.
@@ -64,6 +66,8 @@ impl TrainSettings {
 #[derive(Debug, Clone, Copy)]
 pub struct AppState {
     pub dataset: RwSignal<Option<DatasetSummary>>,
+    /// How the last read went (throughput, worker memory).
+    pub load_stats: RwSignal<Option<LoadStats>>,
     /// Rows as they arrive during a run.
     pub rows: RwSignal<Vec<ResultRow>>,
     /// The finished run.
@@ -81,6 +85,7 @@ impl AppState {
     pub fn new() -> Self {
         Self {
             dataset: RwSignal::new(None),
+            load_stats: RwSignal::new(None),
             rows: RwSignal::new(Vec::new()),
             report: RwSignal::new(None),
             status: RwSignal::new(None),

@@ -49,6 +49,7 @@ pub fn DatasetView(summary: DatasetSummary) -> impl IntoView {
                 </div>
             </dl>
             {span.map(|span| view! { <p class="time-span">"Time span: " {span}</p> })}
+            <LoadStatsLine/>
             <WarningList/>
             <table class="quality" data-testid="quality-table">
                 <caption>"Split quality (chronological 70/15/15)"</caption>
@@ -150,5 +151,33 @@ pub fn DatasetView(summary: DatasetSummary) -> impl IntoView {
                     }
                 })}
         </section>
+    }
+}
+
+/// Throughput and memory of the last read, measured in the worker.
+#[component]
+pub fn LoadStatsLine() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    move || {
+        state.load_stats.get().map(|stats| {
+            let megabytes = stats.bytes / 1e6;
+            let rate = megabytes / stats.read_seconds.max(1e-9);
+            view! {
+                <p
+                    class="load-stats"
+                    data-testid="load-stats"
+                    data-bytes=stats.bytes.to_string()
+                    data-read-seconds=stats.read_seconds.to_string()
+                    data-wasm-memory-bytes=stats.wasm_memory_bytes.to_string()
+                >
+                    {format!(
+                        "Read {megabytes:.1} MB in {:.2} s ({rate:.0} MB/s), prepared in {:.2} s; worker memory {:.0} MB.",
+                        stats.read_seconds,
+                        stats.prepare_seconds,
+                        stats.wasm_memory_bytes / 1e6,
+                    )}
+                </p>
+            }
+        })
     }
 }

@@ -12,13 +12,12 @@
 // failure. Screenshots go to tests/e2e/out/.
 
 import { execFile } from 'node:child_process';
-import { createReadStream, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
-import http from 'node:http';
+import { existsSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { chromium } from 'playwright-core';
+import { checkSite, launchChromium, sleep, startServer, waitUntil } from './site.mjs';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const DIST = path.join(REPO, 'dist');
@@ -40,80 +39,10 @@ const RUN_TIMEOUT = 120_000;
 const TEST_TIMEOUT = 240_000;
 
 // ---------------------------------------------------------------------------------------------
-// Static server for dist/ under BASE_PATH. Node's own http module: no extra process to start,
-// stop or wait for, and the MIME types are ours (application/wasm is needed for streaming
-// compilation).
-
-const MIME = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.wasm': 'application/wasm',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.map': 'application/json',
-  '.csv': 'text/csv; charset=utf-8',
-  '.log': 'text/plain; charset=utf-8',
-  '.txt': 'text/plain; charset=utf-8',
-  '.ndjson': 'application/x-ndjson',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-};
+// Browser and per-test pages
 
 /** Requests the server could not answer from dist/; a page that asks for these is broken. */
 const notFound = [];
-
-function startServer() {
-  const server = http.createServer((req, res) => {
-    const url = new URL(req.url, 'http://localhost');
-    let pathname;
-    try {
-      pathname = decodeURIComponent(url.pathname);
-    } catch {
-      pathname = url.pathname;
-    }
-    if (pathname === BASE_PATH.slice(0, -1)) {
-      res.writeHead(301, { Location: BASE_PATH });
-      res.end();
-      return;
-    }
-    let file = null;
-    if (pathname.startsWith(BASE_PATH)) {
-      const rel = pathname.slice(BASE_PATH.length);
-      const candidate = path.resolve(DIST, rel);
-      if (candidate === DIST || candidate.startsWith(DIST + path.sep)) {
-        file = candidate;
-        if (existsSync(file) && statSync(file).isDirectory()) file = path.join(file, 'index.html');
-      }
-    }
-    if (!file || !existsSync(file) || !statSync(file).isFile()) {
-      notFound.push(req.url);
-      res.writeHead(404, { 'Content-Type': 'text/plain' });
-      res.end('not found\n');
-      return;
-    }
-    res.writeHead(200, {
-      'Content-Type': MIME[path.extname(file).toLowerCase()] || 'application/octet-stream',
-      'Content-Length': statSync(file).size,
-      'Cache-Control': 'no-store',
-    });
-    if (req.method === 'HEAD') {
-      res.end();
-      return;
-    }
-    createReadStream(file).pipe(res);
-  });
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    // Port 0: the OS picks a free port, so parallel runs and a running `make serve` don't clash.
-    server.listen(0, '127.0.0.1', () => resolve(server));
-  });
-}
-
-// ---------------------------------------------------------------------------------------------
-// Browser and per-test pages
 
 /** Everything the pages did, across all tests, for the checks that look at the whole run. */
 const seen = { errors: [], requests: [] };
@@ -156,27 +85,6 @@ async function openApp(page) {
   await useSample.waitFor({ state: 'visible', timeout: LOAD_TIMEOUT });
   await waitUntil(() => useSample.isEnabled(), LOAD_TIMEOUT, 'use-sample button never enabled');
 }
-
-/** Polls `probe` until it returns something truthy; throws `message` after `timeout` ms. */
-async function waitUntil(probe, timeout, message) {
-  const deadline = Date.now() + timeout;
-  let last;
-  for (;;) {
-    try {
-      last = await probe();
-      if (last) return last;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) {
-      const detail = last instanceof Error ? ` (last error: ${last.message})` : '';
-      throw new Error(`${message} within ${timeout / 1000} s${detail}`);
-    }
-    await sleep(250);
-  }
-}
-
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The integer a count element shows, thousands separators ("2,163", "2 163") removed. */
 async function countOf(page, testid) {
@@ -330,40 +238,15 @@ function withTimeout(promise, ms, name) {
 }
 
 async function main() {
-  const index = path.join(DIST, 'index.html');
-  if (!existsSync(index)) {
-    throw new Error(`${index} missing: run \`trunk build --release --public-url ${BASE_PATH}\``);
-  }
-  if (!readFileSync(index, 'utf8').includes(BASE_PATH)) {
-    throw new Error(
-      `dist/ was not built for ${BASE_PATH}: run \`trunk build --release --public-url ${BASE_PATH}\``,
-    );
-  }
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`${CHROMIUM} missing: run \`scripts/install-tools.sh browser\``);
-  }
+  checkSite({ dist: DIST, basePath: BASE_PATH, chromium: CHROMIUM });
   mkdirSync(OUT, { recursive: true });
 
-  const server = await startServer();
+  const server = await startServer({ dist: DIST, basePath: BASE_PATH, notFound });
   origin = `http://127.0.0.1:${server.address().port}`;
   appUrl = origin + BASE_PATH;
   console.log(`# serving ${DIST} at ${appUrl}`);
 
-  // playwright-core adds --headless itself (headless: true) and a fresh temporary profile
-  // (--user-data-dir) per launch; the rest keeps Chromium from calling home.
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium(CHROMIUM);
 
   let passed = 0;
   let failed = 0;

@@ -2,12 +2,15 @@
 //! dashboard.
 
 mod input;
+mod predict_cmd;
+mod simulate_cmd;
 mod table;
 
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use perfspec::clock::SystemClock;
+use perfspec::models::ModelFile;
 use perfspec::pipeline::{parse_windows, train_and_evaluate, DatasetSummary, ModelKind};
 use perfspec::prepare::{prepare, AuditIdDedup, EventOrder, PrepareOptions, Sequencing};
 use perfspec::{SplitMode, TrainConfig};
@@ -30,6 +33,11 @@ enum Command {
     Prepare(PrepareArgs),
     /// Train next-event models on audit logs and compare them in the paper's table
     Train(TrainArgs),
+    /// The most likely next events after a context, from a model file saved by `train --save`
+    Predict(predict_cmd::PredictArgs),
+    /// Write a realistic audit.k8s.io/v1 log of Helm charts installed and uninstalled in a
+    /// cluster (controllers, scheduler, kubelets and all), of any size, for scale tests
+    Simulate(simulate_cmd::SimulateArgs),
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -114,6 +122,9 @@ struct PrepareArgs {
 enum Split {
     /// Each sequence's windows in time order, 70% train / 15% validation / 15% test
     Chrono,
+    /// All windows shuffled (--seed), then 70/15/15; test windows recur in training (the
+    /// leakage share is shown)
+    Random,
     /// Evaluate on the training windows, as the paper did (optimistic)
     Paper,
 }
@@ -122,7 +133,8 @@ enum Split {
 struct TrainArgs {
     #[command(flatten)]
     input: InputArgs,
-    /// Models to train, comma-separated
+    /// Models to train, comma-separated: ngram, bn (Bayesian network), mfe (most frequent
+    /// event), repeat (the last event again); lstm is reserved and not built yet
     #[arg(long, default_value = "ngram", value_delimiter = ',', value_parser = parse_model)]
     models: Vec<ModelKind>,
     /// Context windows, e.g. `1,2,3` or `1-3`
@@ -134,6 +146,12 @@ struct TrainArgs {
     /// How windows are split between training and testing
     #[arg(long, value_enum, default_value = "chrono")]
     split: Split,
+    /// Seed of the random split and of any randomness in a fit
+    #[arg(long, default_value_t = perfspec::dataset::DEFAULT_SEED)]
+    seed: u64,
+    /// Write each trained model to DIR/<model>-w<window>.json (for `perfspec predict`)
+    #[arg(long, value_name = "DIR")]
+    save: Option<String>,
     /// Print one JSON object instead of the table
     #[arg(long)]
     json: bool,
@@ -153,6 +171,8 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Prepare(args) => run_prepare(args),
         Command::Train(args) => run_train(args),
+        Command::Predict(args) => predict_cmd::run(args),
+        Command::Simulate(args) => simulate_cmd::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -211,10 +231,16 @@ fn options(input: &InputArgs) -> Result<PrepareOptions, Failure> {
 }
 
 fn load(input: &InputArgs) -> Result<(DatasetSummary, perfspec::PreparedData), Failure> {
-    let options = options(input)?;
+    load_with_options(input, &options(input)?)
+}
+
+fn load_with_options(
+    input: &InputArgs,
+    options: &PrepareOptions,
+) -> Result<(DatasetSummary, perfspec::PreparedData), Failure> {
     let (records, report) = input::read_files(&input.files)?;
-    let data = prepare(&records, &options);
-    let summary = DatasetSummary::new(&report, &data, &options);
+    let data = prepare(&records, options);
+    let summary = DatasetSummary::new(&report, &data, options);
     if data.events.is_empty() {
         let why = if records.is_empty() {
             format!(
@@ -252,30 +278,73 @@ fn run_train(args: TrainArgs) -> Result<(), Failure> {
         k: usize::from(args.k),
         split: match args.split {
             Split::Chrono => SplitMode::Chrono,
+            Split::Random => SplitMode::Random,
             Split::Paper => SplitMode::Paper,
         },
+        seed: args.seed,
+        ..TrainConfig::default()
     };
     config.validate().map_err(Failure::usage)?;
-    let (summary, data) = load(&args.input)?;
+    let options = options(&args.input)?;
+    let (summary, data) = load_with_options(&args.input, &options)?;
     let clock = SystemClock::default();
-    let report =
+    let trained =
         train_and_evaluate(&data, &config, &clock, &mut |_| true).map_err(|error| Failure {
             code: 1,
             message: error.to_string(),
         })?;
+    let report = trained.report;
+    let model_files = match &args.save {
+        Some(directory) => save_models(directory, &trained.models, &data, &options)?,
+        None => Vec::new(),
+    };
     if args.json {
-        print_json(&serde_json::json!({
+        let mut object = serde_json::json!({
             "events": summary.events,
             "types": summary.types,
             "split": report.split,
+            "seed": config.seed,
             "optimistic": report.optimistic,
+            "leakage_share": report.leakage_share(),
             "k": report.k,
             "rows": report.rows,
-        }));
+        });
+        if args.save.is_some() {
+            object["model_files"] = serde_json::json!(model_files);
+        }
+        print_json(&object);
     } else {
         print_text(&table::results(&summary, &report));
+        for path in &model_files {
+            eprintln!("perfspec: saved {path}");
+        }
     }
     Ok(())
+}
+
+/// Writes one model file per trained model into `directory` (created if missing); returns the
+/// paths written, in row order.
+fn save_models(
+    directory: &str,
+    models: &[Box<dyn perfspec::NextEventModel>],
+    data: &perfspec::PreparedData,
+    options: &PrepareOptions,
+) -> Result<Vec<String>, Failure> {
+    let cannot = |path: &std::path::Path, error: std::io::Error| Failure {
+        code: 1,
+        message: format!("cannot write {}: {error}", path.display()),
+    };
+    let directory = std::path::Path::new(directory);
+    std::fs::create_dir_all(directory).map_err(|error| cannot(directory, error))?;
+    models
+        .iter()
+        .map(|model| {
+            let file = ModelFile::new(model.as_ref(), &data.vocabulary, options);
+            let path = directory.join(ModelFile::file_name(model.kind(), model.window()));
+            std::fs::write(&path, file.to_json()).map_err(|error| cannot(&path, error))?;
+            Ok(path.to_string_lossy().into_owned())
+        })
+        .collect()
 }
 
 /// The token file (SPEC §1 item 8): one event type per line, sequences one after the other.

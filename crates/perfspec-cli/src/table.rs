@@ -98,6 +98,9 @@ pub fn warnings(summary: &DatasetSummary) -> String {
         .collect()
 }
 
+/// The comparison table: the paper's columns (Approach, Window, Accuracy, Offline learning time,
+/// Runtime inference time), then top-1, macro F1, log-loss, k95 and the window counts; below it
+/// what bounds or flatters the figures, and the Bayesian networks' learned structures.
 pub fn results(summary: &DatasetSummary, report: &TrainReport) -> String {
     let mut out = warnings(summary);
     let _ = writeln!(
@@ -109,34 +112,125 @@ pub fn results(summary: &DatasetSummary, report: &TrainReport) -> String {
     );
     if report.optimistic {
         let _ = writeln!(
-        out,"NOTE: measured on the training windows, as the paper did: these figures are optimistic.");
+            out,
+            "NOTE: measured on the training windows, as the paper did: these figures are optimistic."
+        );
     }
     let accuracy = format!("Accuracy (top-{})", report.k);
-    let _ = writeln!(
-        out,
-        "{:<10} {:>6} {:>17} {:>7} {:>22} {:>24} {:>8} {:>8}",
-        "Approach",
-        "Window",
-        accuracy,
-        "Top-1",
-        "Offline learning time",
-        "Runtime inference time",
-        "Train",
-        "Test"
-    );
-    for row in &report.rows {
+    let approach_width = report
+        .rows
+        .iter()
+        .map(|row| row.approach.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max("Approach".len());
+    let line = |out: &mut String, cells: [&str; 11]| {
         let _ = writeln!(
             out,
-            "{:<10} {:>6} {:>17} {:>7} {:>22} {:>24} {:>8} {:>8}",
+            "{:<approach_width$} {:>6} {:>17} {:>22} {:>24} {:>6} {:>10} {:>8} {:>4} {:>6} {:>5}",
+            cells[0],
+            cells[1],
+            cells[2],
+            cells[3],
+            cells[4],
+            cells[5],
+            cells[6],
+            cells[7],
+            cells[8],
+            cells[9],
+            cells[10]
+        );
+    };
+    line(
+        &mut out,
+        [
+            "Approach",
+            "Window",
+            &accuracy,
+            "Offline learning time",
+            "Runtime inference time",
+            "Top-1",
+            "F1 (macro)",
+            "Log-loss",
+            "k95",
+            "Train",
+            "Test",
+        ],
+    );
+    for row in &report.rows {
+        line(
+            &mut out,
+            [
+                &row.approach,
+                &row.window.to_string(),
+                &percent(row.topk),
+                &seconds(row.fit_seconds),
+                &seconds(row.infer_seconds_median),
+                &percent(row.top1),
+                &format!("{:.3}", row.details.macro_f1),
+                &format!("{:.3}", row.details.log_loss),
+                &row.details.k95.to_string(),
+                &row.train_windows.to_string(),
+                &row.test_windows.to_string(),
+            ],
+        );
+    }
+    out.push_str(&split_notes(report));
+    for row in report
+        .rows
+        .iter()
+        .filter(|row| row.details.structure.is_some())
+    {
+        let arcs = row.details.structure.as_deref().unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "{} structure, window {} ({} arcs):",
             row.approach,
             row.window,
-            percent(row.topk),
-            percent(row.top1),
-            seconds(row.fit_seconds),
-            seconds(row.infer_seconds_median),
-            row.train_windows,
-            row.test_windows
+            arcs.len()
         );
+        // The next event's parents first: they are what predicts.
+        let (next, context): (Vec<_>, Vec<_>) =
+            arcs.iter().partition(|edge| edge.child.ends_with("(t)"));
+        for (label, edges) in [("  next event:", next), ("  context:   ", context)] {
+            if !edges.is_empty() {
+                let listed: Vec<String> = edges
+                    .iter()
+                    .map(|edge| format!("{} → {}", edge.parent, edge.child))
+                    .collect();
+                let _ = writeln!(out, "{label} {}", listed.join(", "));
+            }
+        }
+    }
+    out
+}
+
+/// Per window: the share of test events no whole-type model can predict, and for a random split
+/// the share of test windows that are copies of training windows.
+fn split_notes(report: &TrainReport) -> String {
+    let mut out = String::new();
+    let mut windows: Vec<_> = report
+        .rows
+        .iter()
+        .map(|row| (row.window, row.details.oov_share, row.details.leakage_share))
+        .collect();
+    windows.sort_by_key(|&(window, ..)| window);
+    windows.dedup_by_key(|&mut (window, ..)| window);
+    for (window, oov, leakage) in windows {
+        let _ = write!(
+            out,
+            "window {window}: {} of test events are of types unseen in training (whole-type accuracy at most {})",
+            percent(oov),
+            percent(1.0 - oov)
+        );
+        if report.split == perfspec::SplitMode::Random {
+            let _ = write!(
+                out,
+                "; leakage: {} of test windows also occur in training",
+                percent(leakage)
+            );
+        }
+        out.push('\n');
     }
     out
 }

@@ -6,10 +6,18 @@ use serde::{Deserialize, Serialize};
 
 use crate::clock::Clock;
 use crate::dataset::Windows;
-use crate::models::{rank_of, top_k, NextEventModel};
+use crate::models::{argmax, rank_of, top_k, NextEventModel};
+use crate::vocabulary::Vocabulary;
 
 /// The top-k curve runs to this k.
 pub const CURVE_MAX_K: usize = 20;
+/// The share of test events the proactive verification cache should cover (`k95`).
+pub const COVERAGE_TARGET: f64 = 0.95;
+/// Rows and columns of the confusion matrix: the test set's most frequent types.
+pub const CONFUSION_TYPES: usize = 20;
+/// Probabilities are floored here in the log-loss, as scikit-learn does, so that one event a
+/// model deems impossible cannot make the figure infinite.
+pub const LOG_LOSS_FLOOR: f64 = 1e-15;
 /// Inference is timed over at least this many single predictions.
 pub const TIMED_PREDICTIONS: usize = 1_000;
 const WARM_UP_PREDICTIONS: usize = 200;
@@ -51,6 +59,208 @@ pub fn accuracy(model: &dyn NextEventModel, test: &Windows) -> Accuracy {
     Accuracy {
         curve,
         windows: test.len(),
+    }
+}
+
+/// Precision, recall and F1 averaged over classes.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+pub struct Averages {
+    pub precision: f64,
+    pub recall: f64,
+    pub f1: f64,
+}
+
+/// One event type's figures on the test windows, for its top-1 predictions.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClassMetrics {
+    #[serde(rename = "type")]
+    pub name: String,
+    /// Test windows whose next event is this type.
+    pub support: usize,
+    /// Test windows whose top-1 prediction is this type.
+    pub predicted: usize,
+    pub precision: f64,
+    pub recall: f64,
+    pub f1: f64,
+}
+
+/// Counts of (actual, top-1 predicted) among the test set's most frequent types.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Confusion {
+    /// The types of the rows and columns, most frequent in the test set first.
+    pub types: Vec<String>,
+    /// `matrix[actual][predicted]`.
+    pub matrix: Vec<Vec<usize>>,
+    /// Per row: predictions of a type outside `types`.
+    pub predicted_other: Vec<usize>,
+}
+
+/// Everything measured on the test windows of one model (SPEC §5).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Evaluation {
+    pub accuracy: Accuracy,
+    /// Over the classes that occur or are predicted (scikit-learn's labels), 0 where undefined.
+    pub macro_average: Averages,
+    /// Weighted by each class's support.
+    pub weighted_average: Averages,
+    /// Mean of `-ln P(actual next event)`, in nats.
+    pub log_loss: f64,
+    /// `exp(log_loss)`: the number of equally likely types the model is as unsure as.
+    pub perplexity: f64,
+    /// Smallest k whose top-k holds the next event in at least 95% of the test windows (up to
+    /// the vocabulary size); 0 without test windows.
+    pub k95: usize,
+    /// Classes that occur in the test windows or are predicted there, by id.
+    pub per_class: Vec<ClassMetrics>,
+    pub confusion: Confusion,
+}
+
+/// Measures `model` on `test`; `vocabulary` names the classes.
+pub fn evaluate(model: &dyn NextEventModel, test: &Windows, vocabulary: &Vocabulary) -> Evaluation {
+    let types = model.vocabulary_size();
+    let mut rank_counts = vec![0usize; types.max(1)];
+    let mut support = vec![0usize; types];
+    let mut predicted = vec![0usize; types];
+    let mut correct = vec![0usize; types];
+    let mut pairs = Vec::with_capacity(test.len());
+    let mut log_loss = 0.0;
+    let mut distribution = vec![0.0; types];
+    for (context, target) in test.iter() {
+        model.distribution(context, &mut distribution);
+        let actual = target as usize;
+        if actual >= types {
+            // A target the model cannot even name: ranked last, probability floored.
+            rank_counts[types.max(1) - 1] += 1;
+            log_loss -= LOG_LOSS_FLOOR.ln();
+            continue;
+        }
+        rank_counts[rank_of(&distribution, target)] += 1;
+        log_loss -= distribution[actual].max(LOG_LOSS_FLOOR).ln();
+        let guess = argmax(&distribution) as usize;
+        support[actual] += 1;
+        predicted[guess] += 1;
+        if guess == actual {
+            correct[actual] += 1;
+        }
+        pairs.push((actual, guess));
+    }
+    let windows = test.len();
+    let total = windows.max(1) as f64;
+    let mut cumulative = 0;
+    let curve = rank_counts
+        .iter()
+        .take(CURVE_MAX_K)
+        .map(|hits| {
+            cumulative += hits;
+            cumulative as f64 / total
+        })
+        .chain(std::iter::repeat(1.0))
+        .take(CURVE_MAX_K)
+        .collect();
+    let k95 = smallest_k_covering(&rank_counts, COVERAGE_TARGET);
+    let log_loss = log_loss / total;
+
+    let per_class: Vec<ClassMetrics> = (0..types)
+        .filter(|&id| support[id] > 0 || predicted[id] > 0)
+        .map(|id| {
+            let precision = ratio(correct[id], predicted[id]);
+            let recall = ratio(correct[id], support[id]);
+            ClassMetrics {
+                name: vocabulary.name(id as u32).to_string(),
+                support: support[id],
+                predicted: predicted[id],
+                precision,
+                recall,
+                f1: f1(precision, recall),
+            }
+        })
+        .collect();
+    let classes = per_class.len().max(1) as f64;
+    let macro_average = Averages {
+        precision: per_class.iter().map(|c| c.precision).sum::<f64>() / classes,
+        recall: per_class.iter().map(|c| c.recall).sum::<f64>() / classes,
+        f1: per_class.iter().map(|c| c.f1).sum::<f64>() / classes,
+    };
+    let supported = support.iter().sum::<usize>().max(1) as f64;
+    let weighted = |metric: fn(&ClassMetrics) -> f64| {
+        per_class
+            .iter()
+            .map(|c| metric(c) * c.support as f64)
+            .sum::<f64>()
+            / supported
+    };
+    let weighted_average = Averages {
+        precision: weighted(|c| c.precision),
+        recall: weighted(|c| c.recall),
+        f1: weighted(|c| c.f1),
+    };
+    Evaluation {
+        accuracy: Accuracy { curve, windows },
+        macro_average,
+        weighted_average,
+        log_loss,
+        perplexity: log_loss.exp(),
+        k95: if windows == 0 { 0 } else { k95 },
+        per_class,
+        confusion: confusion(&pairs, &support, vocabulary),
+    }
+}
+
+fn ratio(part: usize, whole: usize) -> f64 {
+    if whole == 0 {
+        0.0
+    } else {
+        part as f64 / whole as f64
+    }
+}
+
+fn f1(precision: f64, recall: f64) -> f64 {
+    if precision + recall == 0.0 {
+        0.0
+    } else {
+        2.0 * precision * recall / (precision + recall)
+    }
+}
+
+/// Smallest k with at least `share` of the windows ranked below k; `rank_counts[r]` counts the
+/// windows whose next event ranked r (0 = top).
+fn smallest_k_covering(rank_counts: &[usize], share: f64) -> usize {
+    let total: usize = rank_counts.iter().sum();
+    // Integer comparison, so that exactly 95% counts as covered despite rounding.
+    let needed = (share * total as f64 - 1e-9).ceil().max(0.0) as usize;
+    let mut covered = 0;
+    for (rank, &count) in rank_counts.iter().enumerate() {
+        covered += count;
+        if covered >= needed {
+            return rank + 1;
+        }
+    }
+    rank_counts.len()
+}
+
+/// The confusion matrix of the most frequent actual types (ties to the lower id).
+fn confusion(pairs: &[(usize, usize)], support: &[usize], vocabulary: &Vocabulary) -> Confusion {
+    let mut frequent: Vec<usize> = (0..support.len()).filter(|&id| support[id] > 0).collect();
+    frequent.sort_by(|&a, &b| support[b].cmp(&support[a]).then(a.cmp(&b)));
+    frequent.truncate(CONFUSION_TYPES);
+    let position = |id: usize| frequent.iter().position(|&f| f == id);
+    let mut matrix = vec![vec![0; frequent.len()]; frequent.len()];
+    let mut predicted_other = vec![0; frequent.len()];
+    for &(actual, guess) in pairs {
+        if let Some(row) = position(actual) {
+            match position(guess) {
+                Some(column) => matrix[row][column] += 1,
+                None => predicted_other[row] += 1,
+            }
+        }
+    }
+    Confusion {
+        types: frequent
+            .iter()
+            .map(|&id| vocabulary.name(id as u32).to_string())
+            .collect(),
+        matrix,
+        predicted_other,
     }
 }
 
@@ -133,6 +343,19 @@ fn quantile(sorted: &[f64], q: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn smallest_k_counts_exactly_95_percent_as_covered() {
+        // 20 windows: 19 ranked 0..=2, the 20th ranked 7.
+        let mut ranks = vec![0usize; 10];
+        ranks[0] = 10;
+        ranks[1] = 5;
+        ranks[2] = 4;
+        ranks[7] = 1;
+        assert_eq!(smallest_k_covering(&ranks, 0.95), 3);
+        assert_eq!(smallest_k_covering(&ranks, 1.0), 8);
+        assert_eq!(smallest_k_covering(&[0, 0], 0.95), 1);
+    }
 
     #[test]
     fn nearest_rank_quantiles() {

@@ -16,19 +16,29 @@ pub mod progress;
 pub mod quality;
 pub mod record;
 pub mod repeated_run;
+pub mod simulate;
 pub mod vocabulary;
 
 pub use clock::Clock;
 pub use dataset::{SplitMode, SplitWindows, Windows};
+pub use evaluate::Evaluation;
 pub use ingest::{FileReport, IngestReport, Ingestor, InputFormat, SkippedRecord};
+pub use models::{
+    BayesianNetwork, BnParams, Factors, HyperParameters, LoadedModel, ModelFile, ModelFileError,
+    MostFrequentModel, RepeatLastModel,
+};
 pub use models::{NextEventModel, NgramModel};
 pub use pipeline::{DatasetSummary, ModelKind, ResultRow, TrainConfig, TrainReport};
+pub use pipeline::{JobResult, Trained};
 pub use prepare::{PrepareOptions, PreparedData};
 pub use progress::{Cancelled, Progress, Stage};
 pub use record::AuditRecord;
 pub use vocabulary::{Vocabulary, VocabularyEntry};
 
 /// What the user is told when nothing in the input could be read as audit events.
-pub const ACCEPTED_FORMATS: &str = "accepted formats: NDJSON of audit.k8s.io Event objects \
-(v1, v1beta1), the PerfSPEC dataset's Logstash CSV (15 columns, no header), and token files \
-(one verb_resource event type per line)";
+pub const ACCEPTED_FORMATS: &str = "accepted formats: audit.k8s.io Event objects (v1, \
+v1beta1, v1alpha1) as NDJSON, pretty-printed or concatenated JSON, a JSON array or EventList \
+batches; GKE Cloud Audit Logs exports; AKS diagnostic records (kube-audit); EKS CloudWatch \
+exports (filter-log-events JSON or `<timestamp> <JSON event>` lines); the PerfSPEC dataset's \
+Logstash CSV (15 columns, no header); token files (one verb_resource event type per line); and \
+any of these gzip-compressed";

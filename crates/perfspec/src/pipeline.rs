@@ -4,13 +4,16 @@
 use serde::{Deserialize, Serialize};
 
 use crate::clock::Clock;
-use crate::dataset::{split_windows, SplitMode};
-use crate::evaluate::{accuracy, time_inference};
+use crate::dataset::{split_windows_seeded, SplitMode, DEFAULT_SEED};
+use crate::evaluate::{evaluate, time_inference, ClassMetrics, Confusion};
 use crate::ingest::{FileReport, IngestReport, SkippedRecord};
-use crate::models::{NextEventModel, NgramModel};
+pub use crate::models::ModelKind;
+use crate::models::{fit, Edge, EpochRecord, FitData, FitError, HyperParameters, NextEventModel};
 use crate::prepare::{FunnelStep, PrepareOptions, PreparedData};
 use crate::progress::{report, Cancelled, Progress, Stage};
-use crate::quality::{dataset_quality, dataset_warnings, SplitQuality, Warning};
+use crate::quality::{
+    dataset_quality, dataset_warnings, leakage_share, oov_share, SplitQuality, Warning,
+};
 use crate::repeated_run::RepeatedRun;
 use crate::vocabulary::VocabularyEntry;
 
@@ -59,43 +62,23 @@ impl DatasetSummary {
     }
 }
 
-/// The learners.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ModelKind {
-    Ngram,
-}
-
-impl ModelKind {
-    pub const ALL: [ModelKind; 1] = [ModelKind::Ngram];
-
-    /// The name used on the command line and in result files.
-    pub fn name(self) -> &'static str {
-        match self {
-            ModelKind::Ngram => "ngram",
-        }
-    }
-
-    /// The name of the approach in the paper's table.
-    pub fn approach(self) -> &'static str {
-        match self {
-            ModelKind::Ngram => "n-grams",
-        }
-    }
-
-    pub fn parse(name: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|kind| kind.name() == name)
-    }
-}
-
 /// What to train and how to measure it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TrainConfig {
     pub models: Vec<ModelKind>,
     pub windows: Vec<usize>,
     /// The k of the top-k accuracy column.
     pub k: usize,
     pub split: SplitMode,
+    /// Seeds the random split and whatever is random in a fit.
+    #[serde(default = "default_seed")]
+    pub seed: u64,
+    #[serde(default)]
+    pub hyper_parameters: HyperParameters,
+}
+
+fn default_seed() -> u64 {
+    DEFAULT_SEED
 }
 
 impl Default for TrainConfig {
@@ -105,6 +88,8 @@ impl Default for TrainConfig {
             windows: vec![1, 2],
             k: 9,
             split: SplitMode::Chrono,
+            seed: DEFAULT_SEED,
+            hyper_parameters: HyperParameters::default(),
         }
     }
 }
@@ -114,6 +99,20 @@ impl TrainConfig {
         if self.models.is_empty() {
             return Err("choose at least one model".into());
         }
+        if let Some(kind) = self.models.iter().find(|kind| !kind.is_built()) {
+            return Err(format!(
+                "the {} model ({}) is not built yet; choose from {}",
+                kind.approach(),
+                kind.name(),
+                ModelKind::ALL
+                    .iter()
+                    .filter(|kind| kind.is_built())
+                    .map(|kind| kind.name())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+        self.hyper_parameters.validate()?;
         if self.windows.is_empty() {
             return Err("give at least one window".into());
         }
@@ -181,7 +180,7 @@ pub struct TrainJob {
     pub window: usize,
 }
 
-/// One row of the comparison table.
+/// One row of the comparison table: one model at one window, measured on the test windows.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ResultRow {
     pub model: String,
@@ -192,12 +191,55 @@ pub struct ResultRow {
     pub topk: f64,
     /// Top-k accuracy for k = 1..=20.
     pub topk_curve: Vec<f64>,
+    /// Wall time of the whole fit.
     pub fit_seconds: f64,
     pub infer_seconds_median: f64,
     pub infer_seconds_p99: f64,
     pub train_windows: usize,
     pub test_windows: usize,
     pub split: SplitMode,
+    /// Every figure beyond the paper's, flattened into the row's JSON; boxed so that a row
+    /// stays small to move around (the worker streams rows to the page).
+    #[serde(flatten)]
+    pub details: Box<RowDetails>,
+}
+
+/// The rest of a row: the figures of SPEC §5 beyond the paper's columns, and what the model
+/// learned that can be shown.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RowDetails {
+    pub validation_windows: usize,
+    /// The seed of the split and the fit.
+    #[serde(default = "default_seed")]
+    pub seed: u64,
+    /// Averages over classes of the top-1 predictions' precision, recall and F1.
+    pub macro_precision: f64,
+    pub macro_recall: f64,
+    pub macro_f1: f64,
+    pub weighted_precision: f64,
+    pub weighted_recall: f64,
+    pub weighted_f1: f64,
+    /// Mean negative log-probability of the actual next event, in nats.
+    pub log_loss: f64,
+    pub perplexity: f64,
+    /// Smallest k whose top-k holds 95% of the test events.
+    pub k95: usize,
+    /// Share of test events of types never seen in training: at most `1 - oov_share` of them
+    /// can be predicted by a model of whole types.
+    pub oov_share: f64,
+    /// Share of test windows (context and next event) that also occur in training.
+    pub leakage_share: f64,
+    pub per_class: Vec<ClassMetrics>,
+    pub confusion: Confusion,
+    /// The learned structure, for the Bayesian network.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub structure: Option<Vec<Edge>>,
+    /// Epochs trained and their history, for a model trained in epochs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub epochs_run: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub history: Option<Vec<EpochRecord>>,
 }
 
 /// Every row of a run, with how it was measured.
@@ -210,6 +252,29 @@ pub struct TrainReport {
     pub rows: Vec<ResultRow>,
 }
 
+impl TrainReport {
+    /// The leakage share to show beside the results: at the largest window trained, as the
+    /// dataset view's warning measures it (shorter contexts naturally recur more).
+    pub fn leakage_share(&self) -> Option<f64> {
+        self.rows
+            .iter()
+            .max_by_key(|row| row.window)
+            .map(|row| row.details.leakage_share)
+    }
+}
+
+/// A finished job: its row, and the fitted model (for saving, or for predicting).
+pub struct JobResult {
+    pub row: ResultRow,
+    pub model: Box<dyn NextEventModel>,
+}
+
+/// A finished run: the report, and the fitted models in the order of its rows.
+pub struct Trained {
+    pub report: TrainReport,
+    pub models: Vec<Box<dyn NextEventModel>>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PipelineError {
     #[error(transparent)]
@@ -218,14 +283,28 @@ pub enum PipelineError {
     Invalid(String),
 }
 
-/// Fits and evaluates one model at one window.
+impl From<FitError> for PipelineError {
+    fn from(error: FitError) -> Self {
+        match error {
+            FitError::Cancelled(cancelled) => PipelineError::Cancelled(cancelled),
+            other => PipelineError::Invalid(other.to_string()),
+        }
+    }
+}
+
+/// Share of a job's progress spent fitting; measuring takes the rest.
+const FIT_SHARE: f64 = 0.8;
+
+/// Fits and evaluates one model at one window. `progress` receives [`Stage::Training`] reports
+/// whose fraction is of this job; returning false cancels the job at its next check.
 pub fn run_job(
     data: &PreparedData,
     job: TrainJob,
     config: &TrainConfig,
     clock: &dyn Clock,
-) -> Result<ResultRow, PipelineError> {
-    let split = split_windows(data, job.window, config.split);
+    progress: &mut dyn FnMut(&Progress) -> bool,
+) -> Result<JobResult, PipelineError> {
+    let split = split_windows_seeded(data, job.window, config.split, config.seed);
     if split.train.is_empty() || split.test.is_empty() {
         return Err(PipelineError::Invalid(format!(
             "window {} leaves no {} windows: {} events are too few",
@@ -238,30 +317,76 @@ pub fn run_job(
             data.events.len()
         )));
     }
-    let vocabulary_size = data.vocabulary.len();
-    let fit = || -> Box<dyn NextEventModel> {
-        match job.model {
-            ModelKind::Ngram => Box::new(NgramModel::fit(&split.train, vocabulary_size)),
-        }
+    let fit_data = FitData {
+        train: &split.train,
+        validation: &split.validation,
+        vocabulary: &data.vocabulary,
+        seed: config.seed,
     };
-    let (model, fit_seconds) = timed_fit(fit, clock);
-    let accuracy = accuracy(model.as_ref(), &split.test);
+    let mut fit_progress = |update: &Progress| {
+        progress(&Progress {
+            fraction: update.fraction * FIT_SHARE,
+            ..update.clone()
+        })
+    };
+    let (model, fit_seconds) = timed_fit(
+        || {
+            fit(
+                job.model,
+                &fit_data,
+                &config.hyper_parameters,
+                &mut fit_progress,
+            )
+        },
+        clock,
+    )?;
+    report(
+        progress,
+        Stage::Training,
+        FIT_SHARE,
+        "measuring on the test windows",
+    )?;
+    let evaluation = evaluate(model.as_ref(), &split.test, &data.vocabulary);
+    report(progress, Stage::Training, 0.9, "timing predictions")?;
     let timing = time_inference(model.as_ref(), &split.test, config.k, clock);
-    Ok(ResultRow {
+    let accuracy = &evaluation.accuracy;
+    let history = model.history().map(<[EpochRecord]>::to_vec);
+    let row = ResultRow {
         model: job.model.name().into(),
         approach: job.model.approach().into(),
         window: job.window,
         k: config.k,
         top1: accuracy.top(1),
         topk: accuracy.top(config.k),
-        topk_curve: accuracy.curve,
+        topk_curve: accuracy.curve.clone(),
         fit_seconds,
         infer_seconds_median: timing.median_seconds,
         infer_seconds_p99: timing.p99_seconds,
         train_windows: split.train.len(),
         test_windows: split.test.len(),
         split: config.split,
-    })
+        details: Box::new(RowDetails {
+            validation_windows: split.validation.len(),
+            seed: config.seed,
+            macro_precision: evaluation.macro_average.precision,
+            macro_recall: evaluation.macro_average.recall,
+            macro_f1: evaluation.macro_average.f1,
+            weighted_precision: evaluation.weighted_average.precision,
+            weighted_recall: evaluation.weighted_average.recall,
+            weighted_f1: evaluation.weighted_average.f1,
+            log_loss: evaluation.log_loss,
+            perplexity: evaluation.perplexity,
+            k95: evaluation.k95,
+            oov_share: oov_share(&split),
+            leakage_share: leakage_share(&split),
+            per_class: evaluation.per_class,
+            confusion: evaluation.confusion,
+            structure: model.structure(),
+            epochs_run: history.as_ref().map(Vec::len),
+            history,
+        }),
+    };
+    Ok(JobResult { row, model })
 }
 
 /// A fit shorter than this many clock ticks is repeated, and the mean reported, so that a
@@ -269,43 +394,54 @@ pub fn run_job(
 const MIN_FIT_TICKS: f64 = 20.0;
 
 /// Fits once, and again while the total is too short for the clock to measure: the result is the
-/// mean wall time of one whole fit.
-fn timed_fit<M>(mut fit: impl FnMut() -> M, clock: &dyn Clock) -> (M, f64) {
+/// mean wall time of one whole fit. A failed fit (cancelled) ends it.
+fn timed_fit<M, E>(
+    mut fit: impl FnMut() -> Result<M, E>,
+    clock: &dyn Clock,
+) -> Result<(M, f64), E> {
     let start = clock.now();
-    let mut model = fit();
+    let mut model = fit()?;
     let mut fits = 1u32;
     while clock.now() - start < MIN_FIT_TICKS * clock.resolution() && fits < 1_000 {
-        model = fit();
+        model = fit()?;
         fits += 1;
     }
-    (model, (clock.now() - start) / f64::from(fits))
+    Ok((model, (clock.now() - start) / f64::from(fits)))
 }
 
-/// Runs every job of the configuration, reporting progress between jobs.
+/// Runs every job of the configuration; each job's progress is scaled into the whole run's.
 pub fn train_and_evaluate(
     data: &PreparedData,
     config: &TrainConfig,
     clock: &dyn Clock,
     progress: &mut dyn FnMut(&Progress) -> bool,
-) -> Result<TrainReport, PipelineError> {
+) -> Result<Trained, PipelineError> {
     config.validate().map_err(PipelineError::Invalid)?;
     let jobs = config.jobs();
     let mut rows = Vec::with_capacity(jobs.len());
+    let mut models = Vec::with_capacity(jobs.len());
     for (done, job) in jobs.iter().enumerate() {
-        report(
-            progress,
-            Stage::Training,
-            done as f64 / jobs.len() as f64,
-            format!("{} window {}", job.model.approach(), job.window),
-        )?;
-        rows.push(run_job(data, *job, config, clock)?);
+        let label = format!("{} window {}", job.model.approach(), job.window);
+        let mut job_progress = |update: &Progress| {
+            progress(&Progress {
+                stage: update.stage,
+                fraction: (done as f64 + update.fraction) / jobs.len() as f64,
+                detail: format!("{label}: {}", update.detail),
+            })
+        };
+        let result = run_job(data, *job, config, clock, &mut job_progress)?;
+        rows.push(result.row);
+        models.push(result.model);
     }
     report(progress, Stage::Training, 1.0, "done")?;
-    Ok(TrainReport {
-        split: config.split,
-        optimistic: config.split.is_optimistic(),
-        k: config.k,
-        rows,
+    Ok(Trained {
+        report: TrainReport {
+            split: config.split,
+            optimistic: config.split.is_optimistic(),
+            k: config.k,
+            rows,
+        },
+        models,
     })
 }
 

@@ -1,111 +1,336 @@
-//! One `audit.k8s.io` Event (v1, v1beta1, v1alpha1) as JSON text.
+//! One JSON value that should hold an audit event: a native `audit.k8s.io` Event (v1, v1beta1,
+//! v1alpha1), or one of the cloud wrappers around it (a GKE Cloud Audit Logs entry, an AKS
+//! diagnostic record, a CloudWatch Logs event).
+//!
+//! All shapes are read by one borrowed serde parse into [`RawEntry`], which declares the fields
+//! of every shape; which fields are present tells the shapes apart. So each value costs one parse
+//! whatever it is, and a file may even mix shapes.
 
 use std::borrow::Cow;
+use std::fmt;
 
+use serde::de::{self, Deserializer, IgnoredAny, Visitor};
 use serde::Deserialize;
 
-use super::Skip;
+use super::{gke, wrapped, Skip};
 use crate::record::AuditRecord;
 
+/// Every field the accepted shapes need, each optional.
 #[derive(Deserialize)]
-struct RawEvent<'a> {
+pub(super) struct RawEntry<'a> {
     #[serde(borrow)]
-    kind: Option<Cow<'a, str>>,
+    pub kind: Option<Cow<'a, str>>,
     #[serde(borrow, rename = "apiVersion")]
-    api_version: Option<Cow<'a, str>>,
+    pub api_version: Option<Cow<'a, str>>,
     #[serde(borrow)]
-    verb: Option<Cow<'a, str>>,
+    pub verb: Option<Cow<'a, str>>,
     #[serde(borrow, rename = "auditID")]
-    audit_id: Option<Cow<'a, str>>,
+    pub audit_id: Option<Cow<'a, str>>,
     #[serde(borrow)]
-    stage: Option<Cow<'a, str>>,
+    pub stage: Option<Cow<'a, str>>,
     #[serde(borrow)]
-    user: Option<RawUser<'a>>,
+    pub user: Option<RawUser<'a>>,
     #[serde(borrow, rename = "objectRef")]
-    object_ref: Option<RawObjectRef<'a>>,
+    pub object_ref: Option<RawObjectRef<'a>>,
     #[serde(rename = "responseStatus")]
-    response_status: Option<RawStatus>,
+    pub response_status: Option<RawStatus>,
     #[serde(borrow, rename = "requestReceivedTimestamp")]
-    request_received_timestamp: Option<Cow<'a, str>>,
-    /// v1beta1 and v1alpha1 name the receive time `timestamp`.
+    pub request_received_timestamp: Option<Cow<'a, str>>,
+    /// v1beta1 and v1alpha1 name the receive time `timestamp`, as does a GKE log entry; a
+    /// CloudWatch event has a number there (milliseconds since the epoch).
     #[serde(borrow)]
-    timestamp: Option<Cow<'a, str>>,
+    pub timestamp: Option<TextOrNumber<'a>>,
+
+    /// GKE: the Cloud Audit Logs `AuditLog` payload.
+    #[serde(borrow, rename = "protoPayload")]
+    pub proto_payload: Option<gke::RawAuditLog<'a>>,
+    #[serde(borrow, rename = "insertId")]
+    pub insert_id: Option<Cow<'a, str>>,
+    #[serde(borrow, rename = "receiveTimestamp")]
+    pub receive_timestamp: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    pub operation: Option<gke::RawOperation<'a>>,
+
+    /// AKS: `kube-audit`, `kube-audit-admin`, or another diagnostic category.
+    #[serde(borrow)]
+    pub category: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    pub properties: Option<wrapped::RawProperties<'a>>,
+
+    /// CloudWatch Logs: the audit event as JSON text.
+    #[serde(borrow)]
+    pub message: Option<Cow<'a, str>>,
+
+    /// Envelopes, whose elements the splitter normally hands over one by one.
+    pub items: Option<IgnoredAny>,
+    pub records: Option<IgnoredAny>,
+    pub events: Option<IgnoredAny>,
 }
 
 #[derive(Deserialize)]
-struct RawUser<'a> {
+pub(super) struct RawUser<'a> {
     #[serde(borrow)]
-    username: Option<Cow<'a, str>>,
+    pub username: Option<Cow<'a, str>>,
 }
 
 #[derive(Deserialize)]
-struct RawObjectRef<'a> {
+pub(super) struct RawObjectRef<'a> {
     #[serde(borrow)]
-    resource: Option<Cow<'a, str>>,
+    pub resource: Option<Cow<'a, str>>,
     #[serde(borrow)]
-    subresource: Option<Cow<'a, str>>,
+    pub subresource: Option<Cow<'a, str>>,
     #[serde(borrow)]
-    namespace: Option<Cow<'a, str>>,
+    pub namespace: Option<Cow<'a, str>>,
 }
 
 #[derive(Deserialize)]
-struct RawStatus {
-    code: Option<i64>,
+pub(super) struct RawStatus {
+    pub code: Option<i64>,
+}
+
+/// A field that is text in one shape and a number in another.
+pub(super) enum TextOrNumber<'a> {
+    Text(Cow<'a, str>),
+    Number,
+}
+
+impl<'a> TextOrNumber<'a> {
+    pub fn into_text(self) -> Option<Cow<'a, str>> {
+        match self {
+            TextOrNumber::Text(text) => Some(text),
+            TextOrNumber::Number => None,
+        }
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for TextOrNumber<'a> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct TextOrNumberVisitor;
+        impl<'de> Visitor<'de> for TextOrNumberVisitor {
+            type Value = TextOrNumber<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a string or a number")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, text: &'de str) -> Result<Self::Value, E> {
+                Ok(TextOrNumber::Text(Cow::Borrowed(text)))
+            }
+            fn visit_str<E: de::Error>(self, text: &str) -> Result<Self::Value, E> {
+                Ok(TextOrNumber::Text(Cow::Owned(text.to_string())))
+            }
+            fn visit_string<E: de::Error>(self, text: String) -> Result<Self::Value, E> {
+                Ok(TextOrNumber::Text(Cow::Owned(text)))
+            }
+            fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+                Ok(TextOrNumber::Number)
+            }
+            fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+                Ok(TextOrNumber::Number)
+            }
+            fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+                Ok(TextOrNumber::Number)
+            }
+        }
+        deserializer.deserialize_any(TextOrNumberVisitor)
+    }
+}
+
+/// What a value looked like, which names the file's format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Shape {
+    /// Not recognisably any accepted shape.
+    Unknown,
+    /// An `audit.k8s.io` Event.
+    Event,
+    Gke,
+    Aks,
+    CloudWatch,
+    /// A list wrapper (`EventList`, `records`, `events`) whose list is not an array.
+    Envelope,
+}
+
+/// What one value gave.
+pub(super) enum Outcome {
+    Record(AuditRecord),
+    Skip(Skip),
+    /// Nothing to count: an empty list wrapper written as `"items": null`.
+    Nothing,
+}
+
+pub(super) struct Decoded {
+    pub shape: Shape,
+    pub outcome: Outcome,
+}
+
+impl Decoded {
+    fn new(shape: Shape, result: Result<AuditRecord, Skip>) -> Self {
+        let outcome = match result {
+            Ok(record) => Outcome::Record(record),
+            Err(skip) => Outcome::Skip(skip),
+        };
+        Self { shape, outcome }
+    }
+}
+
+/// Parses a value. Validating the UTF-8 of the whole value at once and then parsing it as text
+/// is faster than letting serde_json validate each string of a byte slice on its own.
+fn parse(bytes: &[u8]) -> Result<RawEntry<'_>, serde_json::Error> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => serde_json::from_str(text),
+        // Gives the error, with its position.
+        Err(_) => serde_json::from_slice(bytes),
+    }
+}
+
+/// Decodes one JSON value; a skip's reason says what is wrong with it.
+pub(super) fn decode(bytes: &[u8]) -> Decoded {
+    match parse(bytes) {
+        Ok(raw) => raw.decode(),
+        Err(error) => Decoded::new(Shape::Unknown, Err(json_error(bytes, error))),
+    }
+}
+
+/// The NDJSON fast path: decodes a line if it is exactly one JSON value that is not a list
+/// wrapper; `None` sends it through the splitter instead (which cuts concatenated values apart,
+/// descends into wrappers, and gives invalid JSON its reason).
+pub(super) fn decode_line(bytes: &[u8]) -> Option<Decoded> {
+    let raw = parse(bytes).ok()?;
+    let decoded = raw.decode();
+    (decoded.shape != Shape::Envelope).then_some(decoded)
+}
+
+/// Decodes JSON text that must be a native audit event (AKS `properties.log`, a CloudWatch
+/// message): `place` names where the text was found, for the skip reason.
+pub(super) fn decode_embedded(text: &str, place: &str) -> Result<AuditRecord, Skip> {
+    match serde_json::from_str::<RawEntry<'_>>(text) {
+        Ok(raw) => raw.event_record(),
+        Err(error) => Err(Skip::new(format!(
+            "{place}: {}",
+            json_error(text.as_bytes(), error).reason
+        ))),
+    }
+}
+
+/// Why serde_json refused a value: invalid JSON (incomplete if it ended early), or valid JSON
+/// of the wrong shape.
+fn json_error(bytes: &[u8], error: serde_json::Error) -> Skip {
+    match serde_json::from_slice::<IgnoredAny>(bytes) {
+        Ok(_) => Skip::new(format!("not an audit event ({error})")),
+        Err(error) if error.is_eof() => Skip::incomplete(format!("invalid JSON ({error})")),
+        Err(error) => Skip::new(format!("invalid JSON ({error})")),
+    }
 }
 
 fn owned(value: Option<Cow<'_, str>>) -> Option<String> {
     value.filter(|text| !text.is_empty()).map(Cow::into_owned)
 }
 
-/// Parses one event; the error is the reason the line is skipped.
+impl<'a> RawEntry<'a> {
+    fn decode(self) -> Decoded {
+        let native = self.verb.is_some();
+        if self.proto_payload.is_some() {
+            return Decoded::new(Shape::Gke, gke::record(self));
+        }
+        if !native && (self.category.is_some() || self.properties.is_some()) {
+            return Decoded::new(Shape::Aks, wrapped::aks_record(self));
+        }
+        if !native && self.message.is_some() {
+            return Decoded::new(Shape::CloudWatch, wrapped::cloudwatch_record(self));
+        }
+        if !native && (self.items.is_some() || self.records.is_some() || self.events.is_some()) {
+            return Decoded::new(
+                Shape::Envelope,
+                Err(Skip::new(
+                    "not an audit event (a list wrapper whose list is not an array)",
+                )),
+            );
+        }
+        if !native && self.kind.as_deref() == Some("EventList") {
+            // Go writes an empty batch's list as `"items": null`.
+            return Decoded {
+                shape: Shape::Envelope,
+                outcome: Outcome::Nothing,
+            };
+        }
+        let shape = if self.looks_like_event() {
+            Shape::Event
+        } else {
+            Shape::Unknown
+        };
+        Decoded::new(shape, self.event_record())
+    }
+
+    fn looks_like_event(&self) -> bool {
+        self.verb.is_some()
+            || self.kind.as_deref() == Some("Event")
+            || self
+                .api_version
+                .as_deref()
+                .is_some_and(|version| version.starts_with("audit.k8s.io/"))
+    }
+
+    /// The record of a native audit event.
+    pub fn event_record(self) -> Result<AuditRecord, Skip> {
+        if let Some(kind) = self.kind.as_deref() {
+            if kind != "Event" {
+                return Err(Skip::new(format!("not an audit event (kind \"{kind}\")")));
+            }
+        }
+        if let Some(api_version) = self.api_version.as_deref() {
+            if !api_version.starts_with("audit.k8s.io/") {
+                return Err(Skip::new(format!(
+                    "not an audit event (apiVersion \"{api_version}\")"
+                )));
+            }
+        }
+        let looks_like_event = self.looks_like_event()
+            || self.audit_id.is_some()
+            || self.stage.is_some()
+            || self.object_ref.is_some();
+        let Some(verb) = owned(self.verb) else {
+            return Err(Skip::new(if looks_like_event {
+                "audit event without a verb"
+            } else {
+                "not an audit event (no verb, kind or auditID)"
+            }));
+        };
+        let (resource, subresource, namespace) = match self.object_ref {
+            Some(object) => (
+                owned(object.resource),
+                owned(object.subresource),
+                owned(object.namespace),
+            ),
+            None => (None, None, None),
+        };
+        Ok(AuditRecord {
+            verb,
+            resource,
+            subresource,
+            namespace,
+            user: self.user.and_then(|user| owned(user.username)),
+            stage: owned(self.stage),
+            audit_id: owned(self.audit_id),
+            status_code: self
+                .response_status
+                .and_then(|status| status.code)
+                .and_then(|code| u16::try_from(code).ok()),
+            received_at: owned(
+                self.request_received_timestamp
+                    .or(self.timestamp.and_then(TextOrNumber::into_text)),
+            ),
+            file: 0,
+            line: 0,
+        })
+    }
+}
+
+/// Parses one native event; the error is the reason the value is skipped.
+#[cfg(test)]
 pub(crate) fn parse_event(text: &str) -> Result<AuditRecord, Skip> {
-    let raw: RawEvent<'_> = match serde_json::from_str(text) {
-        Ok(raw) => raw,
-        Err(error) => {
-            return Err(match serde_json::from_str::<serde::de::IgnoredAny>(text) {
-                Ok(_) => Skip::new(format!("not an audit event ({error})")),
-                Err(error) if error.is_eof() => Skip::incomplete(format!("invalid JSON ({error})")),
-                Err(error) => Skip::new(format!("invalid JSON ({error})")),
-            })
-        }
-    };
-    if let Some(kind) = raw.kind.as_deref() {
-        if kind != "Event" {
-            return Err(Skip::new(format!("not an audit event (kind \"{kind}\")")));
-        }
+    match decode(text.as_bytes()).outcome {
+        Outcome::Record(record) => Ok(record),
+        Outcome::Skip(skip) => Err(skip),
+        Outcome::Nothing => Err(Skip::new("nothing")),
     }
-    if let Some(api_version) = raw.api_version.as_deref() {
-        if !api_version.starts_with("audit.k8s.io/") {
-            return Err(Skip::new(format!(
-                "not an audit event (apiVersion \"{api_version}\")"
-            )));
-        }
-    }
-    let verb = owned(raw.verb).ok_or_else(|| Skip::new("audit event without a verb"))?;
-    let (resource, subresource, namespace) = match raw.object_ref {
-        Some(object) => (
-            owned(object.resource),
-            owned(object.subresource),
-            owned(object.namespace),
-        ),
-        None => (None, None, None),
-    };
-    Ok(AuditRecord {
-        verb,
-        resource,
-        subresource,
-        namespace,
-        user: raw.user.and_then(|user| owned(user.username)),
-        stage: owned(raw.stage),
-        audit_id: owned(raw.audit_id),
-        status_code: raw
-            .response_status
-            .and_then(|status| status.code)
-            .and_then(|code| u16::try_from(code).ok()),
-        received_at: owned(raw.request_received_timestamp.or(raw.timestamp)),
-        file: 0,
-        line: 0,
-    })
 }
 
 #[cfg(test)]
@@ -155,5 +380,29 @@ mod tests {
             reason(r#"{"kind":"Event","stage":"ResponseComplete"}"#),
             Skip::new("audit event without a verb")
         );
+        assert_eq!(
+            reason(r#"{"name":"x"}"#),
+            Skip::new("not an audit event (no verb, kind or auditID)")
+        );
+        assert!(reason(r#"{"kind":"EventList","items":7}"#)
+            .reason
+            .contains("list wrapper"));
+    }
+
+    #[test]
+    fn the_fast_path_declines_what_needs_the_splitter() {
+        assert!(decode_line(br#"{"verb":"get"}"#).is_some());
+        assert!(decode_line(br#"{"verb":"get"} {"verb":"list"}"#).is_none());
+        assert!(decode_line(br#"{"kind":"EventList","items":[]}"#).is_none());
+        assert!(decode_line(br#"{"verb":"get""#).is_none());
+        // Semantic skips need no second look.
+        assert!(decode_line(br#"{"kind":"Event"}"#).is_some());
+    }
+
+    #[test]
+    fn an_empty_event_list_written_by_go_is_nothing() {
+        let decoded =
+            decode(br#"{"kind":"EventList","apiVersion":"audit.k8s.io/v1","items":null}"#);
+        assert!(matches!(decoded.outcome, Outcome::Nothing));
     }
 }

@@ -13,6 +13,8 @@ pub struct Line<'a> {
     pub number: u64,
     /// False for a last line that had no line end: it may have been cut short.
     pub terminated: bool,
+    /// The line was longer than [`MAX_LINE_BYTES`]: its bytes were dropped.
+    pub overlong: bool,
 }
 
 #[derive(Default)]
@@ -23,10 +25,19 @@ pub struct LineSplitter {
 }
 
 impl LineSplitter {
+    /// A splitter whose first line is number `first_line` (1-based) of the file.
+    pub fn starting_at(first_line: u64) -> Self {
+        Self {
+            next_number: first_line.saturating_sub(1),
+            ..Self::default()
+        }
+    }
+
     pub fn push(&mut self, mut chunk: &[u8], mut on_line: impl FnMut(Line<'_>)) {
         while let Some(end) = memchr::memchr(b'\n', chunk) {
             let (head, rest) = (&chunk[..end], &chunk[end + 1..]);
-            if self.pending.is_empty() && !self.overlong {
+            // Whole in this chunk: no copy (the length limit still applies, whatever the chunking).
+            if self.pending.is_empty() && !self.overlong && head.len() <= MAX_LINE_BYTES {
                 self.emit(head, true, &mut on_line);
             } else {
                 self.append(head);
@@ -38,6 +49,11 @@ impl LineSplitter {
             chunk = rest;
         }
         self.append(chunk);
+    }
+
+    /// Number of the line the next byte belongs to.
+    pub fn line(&self) -> u64 {
+        self.next_number + 1
     }
 
     pub fn finish(&mut self, mut on_line: impl FnMut(Line<'_>)) {
@@ -62,12 +78,12 @@ impl LineSplitter {
     fn emit(&mut self, mut bytes: &[u8], terminated: bool, on_line: &mut impl FnMut(Line<'_>)) {
         self.next_number += 1;
         if self.overlong {
-            // Reported as a line that is not text: the reader says why in its own words.
             self.overlong = false;
             on_line(Line {
-                bytes: &[0xff],
+                bytes: &[],
                 number: self.next_number,
                 terminated,
+                overlong: true,
             });
             return;
         }
@@ -81,6 +97,7 @@ impl LineSplitter {
             bytes,
             number: self.next_number,
             terminated,
+            overlong: false,
         });
     }
 }

@@ -18,16 +18,30 @@ const STAGE: usize = 10;
 const STATUS_CODE: usize = 11;
 const RECEIVED: usize = 1;
 
-#[derive(Default)]
 pub struct CsvLineParser {
+    /// Built once: constructing a csv-core reader compiles its state machine, which costs far
+    /// more than reading one row.
+    reader: csv_core::Reader,
     output: Vec<u8>,
     ends: Vec<usize>,
+}
+
+impl Default for CsvLineParser {
+    fn default() -> Self {
+        Self {
+            // `Reader::default()` leaves the state machine unbuilt; `new()` builds it.
+            reader: csv_core::Reader::new(),
+            output: Vec::new(),
+            ends: Vec::new(),
+        }
+    }
 }
 
 impl CsvLineParser {
     /// Splits one line into fields; `None` if it is not well-formed CSV.
     fn split(&mut self, line: &str) -> Option<usize> {
-        let mut reader = csv_core::Reader::new();
+        let reader = &mut self.reader;
+        reader.reset();
         let input = line.as_bytes();
         self.output.resize(input.len() + 1, 0);
         self.ends.resize(input.len() + 2, 0);

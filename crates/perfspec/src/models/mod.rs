@@ -1,13 +1,286 @@
-//! Next-event predictors behind one interface.
+//! Next-event predictors behind one interface (SPEC §4).
+//!
+//! Every learner is fitted the same way ([`fit`]: training and validation windows in, progress
+//! out, cancellable between steps), answers the same question ([`NextEventModel::distribution`]:
+//! a probability for every event type after a context) and is saved and loaded the same way
+//! ([`model_file`]). The kinds are listed once, in [`ModelKind`]; adding a learner means a
+//! variant there, a type implementing [`Learner`], and one arm in [`fit`] and in
+//! [`model_file::load`].
+//!
+//! Event types keep their verb and resource ([`Factors`]), and every model can score any
+//! verb × resource pair ([`NextEventModel::pair_distribution`]), including pairs that are no
+//! type of the vocabulary: a compositional predictor (SPEC §4, "Ahead") fits behind this same
+//! interface. The Bayesian network already predicts that way.
 
+mod baselines;
+mod bn;
+pub mod model_file;
 mod ngram;
 
-pub use ngram::NgramModel;
+use rustc_hash::FxHashMap;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+pub use baselines::{BaselineParams, MostFrequentModel, RepeatLastModel};
+pub use bn::{BayesianNetwork, BnParams, CptSmoothing, StructureScore};
+pub use model_file::{LoadedModel, ModelFile, ModelFileError};
+pub use ngram::{NgramModel, NgramParams};
+
+use crate::dataset::Windows;
+use crate::progress::{Cancelled, Progress};
+use crate::vocabulary::Vocabulary;
+
+/// The learners, in the order the comparison table lists them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ModelKind {
+    Ngram,
+    Bn,
+    Lstm,
+    Mfe,
+    Repeat,
+}
+
+impl ModelKind {
+    pub const ALL: [ModelKind; 5] = [
+        ModelKind::Ngram,
+        ModelKind::Bn,
+        ModelKind::Lstm,
+        ModelKind::Mfe,
+        ModelKind::Repeat,
+    ];
+
+    /// The name used on the command line, in result files and in model files.
+    pub fn name(self) -> &'static str {
+        match self {
+            ModelKind::Ngram => "ngram",
+            ModelKind::Bn => "bn",
+            ModelKind::Lstm => "lstm",
+            ModelKind::Mfe => "mfe",
+            ModelKind::Repeat => "repeat",
+        }
+    }
+
+    /// The name of the approach in the comparison table (the paper's, for its three).
+    pub fn approach(self) -> &'static str {
+        match self {
+            ModelKind::Ngram => "n-grams",
+            ModelKind::Bn => "Bayesian network",
+            ModelKind::Lstm => "LSTM",
+            ModelKind::Mfe => "most frequent",
+            ModelKind::Repeat => "repeat last",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|kind| kind.name() == name)
+    }
+
+    /// False for a kind that is named (so that configurations and files can carry it) but whose
+    /// learner this build does not have yet.
+    pub fn is_built(self) -> bool {
+        !matches!(self, ModelKind::Lstm)
+    }
+}
+
+/// The verb and resource of every event type as dense ids, so that a model can reason about
+/// the two parts separately. Ids follow first appearance in the vocabulary.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Factors {
+    pub verbs: Vec<String>,
+    pub resources: Vec<String>,
+    /// `type_verb[type id]` is the verb id of that type.
+    pub type_verb: Vec<u32>,
+    pub type_resource: Vec<u32>,
+    /// The type id of each (verb id, resource id) pair that is a type.
+    pair_type: FxHashMap<(u32, u32), u32>,
+}
+
+impl Factors {
+    pub fn new(vocabulary: &Vocabulary) -> Self {
+        fn id_of(names: &mut Vec<String>, index: &mut FxHashMap<String, u32>, name: &str) -> u32 {
+            *index.entry(name.to_string()).or_insert_with(|| {
+                names.push(name.to_string());
+                names.len() as u32 - 1
+            })
+        }
+        let (mut verbs, mut resources) = (Vec::new(), Vec::new());
+        let (mut verb_index, mut resource_index) = (FxHashMap::default(), FxHashMap::default());
+        let mut type_verb = Vec::with_capacity(vocabulary.len());
+        let mut type_resource = Vec::with_capacity(vocabulary.len());
+        let mut pair_type = FxHashMap::default();
+        for (id, event_type) in vocabulary.types().iter().enumerate() {
+            let verb = id_of(&mut verbs, &mut verb_index, &event_type.verb);
+            let resource = id_of(&mut resources, &mut resource_index, &event_type.resource);
+            type_verb.push(verb);
+            type_resource.push(resource);
+            pair_type.insert((verb, resource), id as u32);
+        }
+        Self {
+            verbs,
+            resources,
+            type_verb,
+            type_resource,
+            pair_type,
+        }
+    }
+
+    /// Number of verb × resource pairs, the length of a pair distribution.
+    pub fn pairs(&self) -> usize {
+        self.verbs.len() * self.resources.len()
+    }
+
+    /// Index of a pair in a pair distribution.
+    pub fn pair_index(&self, verb: u32, resource: u32) -> usize {
+        verb as usize * self.resources.len() + resource as usize
+    }
+
+    /// The event type a pair forms, if the vocabulary has it.
+    pub fn type_of(&self, verb: u32, resource: u32) -> Option<u32> {
+        self.pair_type.get(&(verb, resource)).copied()
+    }
+}
+
+/// One row of counts as model files store them: the values it is conditioned on (a context, or
+/// parent values) and `(value, count)` pairs of what followed, sorted by value.
+pub(crate) type SavedRow = (Vec<u32>, Vec<(u32, u32)>);
+
+/// One arc of a learned structure, by variable name (`verb(t-1)` → `verb(t)`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Edge {
+    pub parent: String,
+    pub child: String,
+}
+
+/// One epoch of an iteratively trained model (the LSTM), as its training curves show it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EpochRecord {
+    /// 1-based.
+    pub epoch: usize,
+    pub train_loss: f64,
+    pub validation_loss: f64,
+    pub validation_accuracy: f64,
+    /// Top-k accuracy on the validation windows, at the configuration's k.
+    pub validation_topk: f64,
+    /// Macro averages over the validation windows' top-1 predictions.
+    pub validation_precision: f64,
+    pub validation_recall: f64,
+    pub validation_f1: f64,
+    pub learning_rate: f64,
+}
+
+/// The LSTM's controls (SPEC §4). Named here so that configurations, the CLI, the page and model
+/// files can carry them before the learner itself lands.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct LstmParams {
+    pub epochs: usize,
+    pub embedding: usize,
+    pub hidden: usize,
+    pub layers: usize,
+    pub dropout: f64,
+    pub learning_rate: f64,
+    pub batch: usize,
+    /// Epochs without a better validation loss before training stops.
+    pub patience: usize,
+    /// Reduce-on-plateau: the learning rate is multiplied by `lr_factor` after `lr_patience`
+    /// epochs without improvement, down to `min_learning_rate`.
+    pub lr_factor: f64,
+    pub lr_patience: usize,
+    pub min_learning_rate: f64,
+}
+
+impl Default for LstmParams {
+    fn default() -> Self {
+        Self {
+            epochs: 50,
+            embedding: 16,
+            hidden: 64,
+            layers: 1,
+            dropout: 0.2,
+            learning_rate: 1e-3,
+            batch: 64,
+            patience: 5,
+            lr_factor: 0.5,
+            lr_patience: 2,
+            min_learning_rate: 1e-5,
+        }
+    }
+}
+
+impl LstmParams {
+    pub fn validate(&self) -> Result<(), String> {
+        let positive = [
+            ("epochs", self.epochs),
+            ("embedding", self.embedding),
+            ("hidden", self.hidden),
+            ("batch", self.batch),
+        ];
+        if let Some((name, _)) = positive.iter().find(|(_, value)| *value == 0) {
+            return Err(format!("the LSTM's {name} must be at least 1"));
+        }
+        if !(1..=2).contains(&self.layers) {
+            return Err("the LSTM has 1 or 2 layers".into());
+        }
+        if !(0.0..1.0).contains(&self.dropout) {
+            return Err("the LSTM's dropout must be in [0, 1)".into());
+        }
+        if !(self.learning_rate > 0.0 && self.learning_rate.is_finite()) {
+            return Err("the LSTM's learning rate must be positive".into());
+        }
+        if !(self.lr_factor > 0.0 && self.lr_factor < 1.0) {
+            return Err("the LSTM's learning-rate factor must be in (0, 1)".into());
+        }
+        if !(self.min_learning_rate >= 0.0 && self.min_learning_rate.is_finite()) {
+            return Err("the LSTM's minimum learning rate must be zero or more".into());
+        }
+        Ok(())
+    }
+}
+
+/// Every learner's hyper-parameters; a configuration carries all of them and each learner reads
+/// its own.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct HyperParameters {
+    pub bn: BnParams,
+    pub baseline: BaselineParams,
+    pub lstm: LstmParams,
+}
+
+impl HyperParameters {
+    pub fn validate(&self) -> Result<(), String> {
+        self.bn.validate()?;
+        self.baseline.validate()?;
+        self.lstm.validate()
+    }
+}
+
+/// What a learner is fitted on.
+#[derive(Debug, Clone, Copy)]
+pub struct FitData<'a> {
+    pub train: &'a Windows,
+    /// Windows for early stopping and tuning; never the test windows.
+    pub validation: &'a Windows,
+    pub vocabulary: &'a Vocabulary,
+    /// Seeds whatever is random in a fit, so that a seed reproduces a model.
+    pub seed: u64,
+}
+
+/// Why a fit produced no model.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FitError {
+    #[error(transparent)]
+    Cancelled(#[from] Cancelled),
+    #[error("the {} model is not built yet", .0.name())]
+    NotBuilt(ModelKind),
+    #[error("{0}")]
+    Invalid(String),
+}
 
 /// A model that gives a probability for every event type of the vocabulary after a context.
 pub trait NextEventModel {
-    /// Short machine name (`ngram`).
-    fn kind(&self) -> &'static str;
+    fn kind(&self) -> ModelKind;
 
     /// How many previous events the model reads; shorter contexts are accepted.
     fn window(&self) -> usize;
@@ -16,8 +289,95 @@ pub trait NextEventModel {
     fn vocabulary_size(&self) -> usize;
 
     /// Writes the probability of each event type after `context` (oldest first) into `out`,
-    /// whose length is [`Self::vocabulary_size`]. The values sum to 1.
+    /// whose length is [`Self::vocabulary_size`]. The values sum to 1. A context longer than the
+    /// window is cut to its last events; a shorter one (down to empty) is answered as far as
+    /// the model can.
     fn distribution(&self, context: &[u32], out: &mut [f64]);
+
+    /// The `k` most probable event types after `context`, most probable first.
+    fn top_k(&self, context: &[u32], k: usize) -> Vec<(u32, f64)> {
+        let mut distribution = vec![0.0; self.vocabulary_size()];
+        self.distribution(context, &mut distribution);
+        top_k(&distribution, k)
+    }
+
+    /// The probability of every verb × resource pair after `context`, at
+    /// [`Factors::pair_index`], summing to 1 over all pairs. A model of whole types puts each
+    /// type's probability on its own pair and nothing elsewhere; a model that scores the verb
+    /// and the resource separately also scores pairs the vocabulary never saw.
+    fn pair_distribution(&self, context: &[u32], factors: &Factors, out: &mut [f64]) {
+        let mut distribution = vec![0.0; self.vocabulary_size()];
+        self.distribution(context, &mut distribution);
+        out.fill(0.0);
+        for (id, p) in distribution.into_iter().enumerate() {
+            if let (Some(&verb), Some(&resource)) =
+                (factors.type_verb.get(id), factors.type_resource.get(id))
+            {
+                out[factors.pair_index(verb, resource)] += p;
+            }
+        }
+    }
+
+    /// The learned graph, for a model that has one (the Bayesian network).
+    fn structure(&self) -> Option<Vec<Edge>> {
+        None
+    }
+
+    /// Per-epoch training history, for a model trained in epochs (the LSTM).
+    fn history(&self) -> Option<&[EpochRecord]> {
+        None
+    }
+
+    /// The hyper-parameters the model was fitted with, as its model file records them.
+    fn hyper_parameters(&self) -> serde_json::Value;
+
+    /// Everything else needed to restore the model: counts or weights (see [`model_file`]).
+    fn weights(&self) -> serde_json::Value;
+}
+
+/// A learner: how a model kind is fitted and restored from a model file.
+pub trait Learner: NextEventModel + Sized {
+    type Params: Serialize + DeserializeOwned + Default + Clone;
+
+    /// Fits on `data`, reporting progress (stage [`crate::Stage::Training`], fraction of this
+    /// fit) and stopping with [`Cancelled`] when the sink returns false.
+    fn learn(
+        data: &FitData<'_>,
+        params: &Self::Params,
+        progress: &mut dyn FnMut(&Progress) -> bool,
+    ) -> Result<Self, Cancelled>;
+
+    /// Rebuilds a model from its file's parts; the vocabulary and window were read already. The
+    /// error says what in `weights` is wrong.
+    fn restore(
+        params: Self::Params,
+        weights: serde_json::Value,
+        vocabulary: &Vocabulary,
+        window: usize,
+    ) -> Result<Self, String>;
+}
+
+/// Fits one model of `kind`.
+pub fn fit(
+    kind: ModelKind,
+    data: &FitData<'_>,
+    params: &HyperParameters,
+    progress: &mut dyn FnMut(&Progress) -> bool,
+) -> Result<Box<dyn NextEventModel>, FitError> {
+    fn boxed<M: Learner + 'static>(
+        data: &FitData<'_>,
+        params: &M::Params,
+        progress: &mut dyn FnMut(&Progress) -> bool,
+    ) -> Result<Box<dyn NextEventModel>, FitError> {
+        Ok(Box::new(M::learn(data, params, progress)?))
+    }
+    match kind {
+        ModelKind::Ngram => boxed::<NgramModel>(data, &NgramParams::default(), progress),
+        ModelKind::Bn => boxed::<BayesianNetwork>(data, &params.bn, progress),
+        ModelKind::Mfe => boxed::<MostFrequentModel>(data, &params.baseline, progress),
+        ModelKind::Repeat => boxed::<RepeatLastModel>(data, &params.baseline, progress),
+        ModelKind::Lstm => Err(FitError::NotBuilt(kind)),
+    }
 }
 
 /// The `k` most probable event types, most probable first; ties go to the lower id.
@@ -48,6 +408,26 @@ pub fn rank_of(distribution: &[f64], target: u32) -> usize {
         .count()
 }
 
+/// The id of the most probable type, ties to the lower id (what [`top_k`] ranks first).
+pub fn argmax(distribution: &[f64]) -> u32 {
+    let mut best = 0;
+    for (id, &p) in distribution.iter().enumerate() {
+        if p > distribution[best] {
+            best = id;
+        }
+    }
+    best as u32
+}
+
+/// Reports progress of a fit: `Stage::Training`, `fraction` of this fit.
+pub(crate) fn report_fit(
+    progress: &mut dyn FnMut(&Progress) -> bool,
+    fraction: f64,
+    detail: impl Into<String>,
+) -> Result<(), Cancelled> {
+    crate::progress::report(progress, crate::Stage::Training, fraction, detail)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -62,5 +442,30 @@ mod tests {
         }
         assert_eq!(rank_of(&distribution, 3), 4);
         assert_eq!(top_k(&distribution, 10).len(), 5);
+        assert_eq!(argmax(&distribution), 1);
+    }
+
+    #[test]
+    fn kinds_round_trip_their_names() {
+        for kind in ModelKind::ALL {
+            assert_eq!(ModelKind::parse(kind.name()), Some(kind));
+            let json = serde_json::to_string(&kind).unwrap();
+            assert_eq!(json, format!("\"{}\"", kind.name()));
+        }
+        assert_eq!(ModelKind::parse("svm"), None);
+    }
+
+    #[test]
+    fn factors_split_types_into_verb_and_resource() {
+        let mut vocabulary = Vocabulary::default();
+        vocabulary.intern("create", "pods");
+        vocabulary.intern("delete", "pods");
+        vocabulary.intern("create", "secrets");
+        let factors = Factors::new(&vocabulary);
+        assert_eq!(factors.verbs, ["create", "delete"]);
+        assert_eq!(factors.resources, ["pods", "secrets"]);
+        assert_eq!(factors.type_of(1, 0), Some(1));
+        assert_eq!(factors.type_of(1, 1), None, "delete_secrets is no type");
+        assert_eq!(factors.pairs(), 4);
     }
 }

@@ -9,9 +9,15 @@
 //! training keeps a small probability.
 
 use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
 
-use super::NextEventModel;
+use super::{report_fit, FitData, Learner, ModelKind, NextEventModel, SavedRow};
 use crate::dataset::Windows;
+use crate::progress::{Cancelled, Progress};
+use crate::vocabulary::Vocabulary;
+
+/// Training windows counted between two progress reports (and cancellation checks).
+const WINDOWS_PER_REPORT: usize = 1 << 16;
 
 /// Counts of what followed one context.
 #[derive(Debug, Clone, Default)]
@@ -43,11 +49,24 @@ pub struct NgramModel {
 impl NgramModel {
     /// Counts every suffix of every training context.
     pub fn fit(train: &Windows, vocabulary_size: usize) -> Self {
-        let window = train.window;
-        let mut orders: Vec<FxHashMap<Box<[u32]>, Followers>> =
-            (0..=window).map(|_| FxHashMap::default()).collect();
-        for (context, target) in train.iter() {
-            for (length, order) in orders.iter_mut().enumerate() {
+        let mut model = Self::empty(train.window, vocabulary_size);
+        model.count(train, 0..train.len());
+        model
+    }
+
+    fn empty(window: usize, vocabulary_size: usize) -> Self {
+        Self {
+            window,
+            vocabulary_size,
+            orders: (0..=window).map(|_| FxHashMap::default()).collect(),
+        }
+    }
+
+    fn count(&mut self, train: &Windows, range: std::ops::Range<usize>) {
+        let window = self.window;
+        for index in range {
+            let (context, target) = (train.context(index), train.target(index));
+            for (length, order) in self.orders.iter_mut().enumerate() {
                 let key = &context[window - length..];
                 match order.get_mut(key) {
                     Some(followers) => followers.add(target),
@@ -59,11 +78,6 @@ impl NgramModel {
                 }
             }
         }
-        Self {
-            window,
-            vocabulary_size,
-            orders,
-        }
     }
 
     /// Distinct contexts seen, per context length (0..=window).
@@ -72,9 +86,117 @@ impl NgramModel {
     }
 }
 
+/// The counts as a model file holds them: per context length, each context with its
+/// followers, sorted so that a model always writes the same file.
+#[derive(Debug, Serialize, Deserialize)]
+struct SavedCounts {
+    /// `orders[j]`: `(context of j events, [(event id, count)])`.
+    orders: Vec<Vec<SavedRow>>,
+}
+
+/// Witten-Bell has nothing to tune: the hyper-parameters are empty.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NgramParams {}
+
+impl Learner for NgramModel {
+    type Params = NgramParams;
+
+    fn learn(
+        data: &FitData<'_>,
+        _params: &NgramParams,
+        progress: &mut dyn FnMut(&Progress) -> bool,
+    ) -> Result<Self, Cancelled> {
+        let train = data.train;
+        let mut model = Self::empty(train.window, data.vocabulary.len());
+        let mut start = 0;
+        while start < train.len() {
+            report_fit(
+                progress,
+                start as f64 / train.len() as f64,
+                "counting contexts",
+            )?;
+            let end = (start + WINDOWS_PER_REPORT).min(train.len());
+            model.count(train, start..end);
+            start = end;
+        }
+        report_fit(progress, 1.0, "counted")?;
+        Ok(model)
+    }
+
+    fn restore(
+        _params: NgramParams,
+        weights: serde_json::Value,
+        vocabulary: &Vocabulary,
+        window: usize,
+    ) -> Result<Self, String> {
+        let saved: SavedCounts = serde_json::from_value(weights)
+            .map_err(|error| format!("the n-gram counts are malformed: {error}"))?;
+        if saved.orders.len() != window + 1 {
+            return Err(format!(
+                "the n-gram counts are for window {}, the file says window {window}",
+                saved.orders.len().saturating_sub(1)
+            ));
+        }
+        let vocabulary_size = vocabulary.len();
+        let check_id = |id: u32| {
+            if (id as usize) < vocabulary_size {
+                Ok(())
+            } else {
+                Err(format!(
+                    "the n-gram counts name event id {id}, but the vocabulary has {vocabulary_size} types"
+                ))
+            }
+        };
+        let mut orders = Vec::with_capacity(saved.orders.len());
+        for (length, contexts) in saved.orders.into_iter().enumerate() {
+            let mut order = FxHashMap::default();
+            for (context, mut counts) in contexts {
+                if context.len() != length {
+                    return Err(format!(
+                        "an n-gram context of {} events is filed under length {length}",
+                        context.len()
+                    ));
+                }
+                context.iter().try_for_each(|&id| check_id(id))?;
+                counts.sort_unstable_by_key(|&(id, _)| id);
+                let mut total = 0u32;
+                for pair in counts.windows(2) {
+                    if pair[0].0 == pair[1].0 {
+                        return Err(format!("event id {} is counted twice", pair[0].0));
+                    }
+                }
+                for &(id, count) in &counts {
+                    check_id(id)?;
+                    if count == 0 {
+                        return Err("an n-gram count is zero".into());
+                    }
+                    total = total
+                        .checked_add(count)
+                        .ok_or("the n-gram counts overflow")?;
+                }
+                if counts.is_empty() {
+                    return Err("an n-gram context has no followers".into());
+                }
+                if order
+                    .insert(context.into_boxed_slice(), Followers { total, counts })
+                    .is_some()
+                {
+                    return Err("an n-gram context is listed twice".into());
+                }
+            }
+            orders.push(order);
+        }
+        Ok(Self {
+            window,
+            vocabulary_size,
+            orders,
+        })
+    }
+}
+
 impl NextEventModel for NgramModel {
-    fn kind(&self) -> &'static str {
-        "ngram"
+    fn kind(&self) -> ModelKind {
+        ModelKind::Ngram
     }
 
     fn window(&self) -> usize {
@@ -107,6 +229,26 @@ impl NextEventModel for NgramModel {
                 }
             }
         }
+    }
+
+    fn hyper_parameters(&self) -> serde_json::Value {
+        serde_json::json!({})
+    }
+
+    fn weights(&self) -> serde_json::Value {
+        let orders = self
+            .orders
+            .iter()
+            .map(|order| {
+                let mut contexts: Vec<SavedRow> = order
+                    .iter()
+                    .map(|(context, followers)| (context.to_vec(), followers.counts.clone()))
+                    .collect();
+                contexts.sort_unstable();
+                contexts
+            })
+            .collect();
+        serde_json::to_value(SavedCounts { orders }).unwrap_or_default()
     }
 }
 

@@ -1,0 +1,114 @@
+// Browser benchmark (SPEC §8): loads a generated audit log of SIZE megabytes through the page's
+// file input, as a user would, and reports what the worker measured (throughput, WebAssembly
+// memory) and the peak resident memory of all Chromium processes while it ran.
+//
+//   node tests/e2e/bench.mjs [SIZE_MB=1000]
+//
+// Needs dist/ built for /perfspec-learn/ and the perfspec CLI (it writes the log with
+// `perfspec simulate --size SIZE_MB --seed 1`). Not part of `make test`: run `make bench-browser`.
+
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync, statSync, unlinkSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { checkSite, launchChromium, sleep, startServer, waitUntil } from './site.mjs';
+
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const DIST = path.join(REPO, 'dist');
+const BASE_PATH = '/perfspec-learn/';
+const CHROMIUM = process.env.E2E_CHROMIUM || '/usr/bin/chromium';
+const TARGET_DIR =
+  process.env.CARGO_TARGET_DIR || path.join(os.homedir(), '.cache/perfspec/target');
+const CLI = path.join(TARGET_DIR, 'release/perfspec');
+const SIZE_MB = Number(process.argv[2] || 1000);
+
+/** Resident memory (bytes) of every process descended from `root`, from /proc. */
+function treeRss(root) {
+  const children = new Map();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const status = readFileSync(`/proc/${entry}/status`, 'utf8');
+      const parent = Number(/^PPid:\s+(\d+)/m.exec(status)?.[1]);
+      const rss = Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1] || 0) * 1024;
+      children.set(Number(entry), { parent, rss });
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  let total = 0;
+  const stack = [root];
+  while (stack.length) {
+    const pid = stack.pop();
+    total += children.get(pid)?.rss || 0;
+    for (const [child, info] of children) if (info.parent === pid) stack.push(child);
+  }
+  return total;
+}
+
+async function main() {
+  checkSite({ dist: DIST, basePath: BASE_PATH, chromium: CHROMIUM });
+  if (!existsSync(CLI)) throw new Error(`${CLI} missing: cargo build --release -p perfspec-cli`);
+  const log = path.join(os.tmpdir(), `perfspec-bench-${SIZE_MB}mb.log`);
+  if (!existsSync(log)) {
+    console.log(`# generating ${log}`);
+    execFileSync(CLI, ['simulate', '--size', String(SIZE_MB), '--seed', '1', '--out', log], {
+      stdio: 'inherit',
+    });
+  }
+  const bytes = statSync(log).size;
+
+  const notFound = [];
+  const server = await startServer({ dist: DIST, basePath: BASE_PATH, notFound });
+  const url = `http://127.0.0.1:${server.address().port}${BASE_PATH}`;
+  const browser = await launchChromium(CHROMIUM);
+  // playwright's browser process is the root of the renderer and worker processes.
+  const browserPid = browser.process?.()?.pid;
+  try {
+    const page = await browser.newPage();
+    await page.goto(url);
+    await page.locator('[data-testid=file-input]').waitFor();
+    const baseline = browserPid ? treeRss(browserPid) : 0;
+    let peak = baseline;
+    let sampling = true;
+    const sampler = (async () => {
+      while (sampling) {
+        if (browserPid) peak = Math.max(peak, treeRss(browserPid));
+        await sleep(200);
+      }
+    })();
+    const started = Date.now();
+    await page.locator('[data-testid=file-input]').setInputFiles(log);
+    const stats = page.locator('[data-testid=load-stats]');
+    await waitUntil(() => stats.count(), 30 * 60_000, 'the log never finished loading');
+    const wall = (Date.now() - started) / 1000;
+    sampling = false;
+    await sampler;
+    const read = {
+      bytes: Number(await stats.getAttribute('data-bytes')),
+      seconds: Number(await stats.getAttribute('data-read-seconds')),
+      wasm: Number(await stats.getAttribute('data-wasm-memory-bytes')),
+    };
+    const events = (await page.locator('[data-testid=event-count]').innerText()).trim();
+    const mb = (n) => (n / 1e6).toFixed(0);
+    console.log(`log: ${mb(bytes)} MB (${log}), ${events} events kept`);
+    console.log(
+      `read in the worker: ${read.seconds.toFixed(2)} s = ${(read.bytes / 1e6 / read.seconds).toFixed(1)} MB/s`,
+    );
+    console.log(`wall time from choosing the file to the data view: ${wall.toFixed(1)} s`);
+    console.log(`worker WebAssembly memory at the end (its peak): ${mb(read.wasm)} MB`);
+    console.log(
+      `Chromium resident memory, all processes: ${mb(baseline)} MB before, ${mb(peak)} MB peak`,
+    );
+  } finally {
+    await browser.close();
+    server.close();
+    if (process.env.BENCH_KEEP_LOG !== '1' && SIZE_MB >= 500) unlinkSync(log);
+  }
+}
+
+main().catch((error) => {
+  console.error(`bench failed: ${error.message}`);
+  process.exit(1);
+});
