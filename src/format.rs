@@ -13,18 +13,7 @@ pub fn count(value: impl Into<u64>) -> String {
     out
 }
 
-pub fn percent(fraction: f64) -> String {
-    format!("{:.1}%", fraction * 100.0)
-}
-
-/// Seconds in the paper's style, with microseconds for small values.
-pub fn seconds(value: f64) -> String {
-    if value >= 0.01 {
-        format!("{value:.2} s")
-    } else {
-        format!("{value:.0e} s · {:.2} µs", value * 1e6)
-    }
-}
+pub use perfspec::units::{percent, seconds};
 
 #[cfg(test)]
 mod tests {

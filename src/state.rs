@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use perfspec::pipeline::{DatasetSummary, ResultRow};
 
 use crate::protocol::LoadStats;
+use perfspec::models::ModelKind;
 use perfspec::{PrepareOptions, SplitMode, Stage, TrainConfig, TrainReport};
 
 /// A run in progress, as the progress bar shows it.
@@ -29,9 +30,11 @@ impl RunStatus {
 /// The user's training settings, as the train panel edits them.
 #[derive(Debug, Clone, Copy)]
 pub struct TrainSettings {
+    pub models: RwSignal<Vec<ModelKind>>,
     pub windows: RwSignal<String>,
     pub k: RwSignal<usize>,
     pub split: RwSignal<SplitMode>,
+    pub seed: RwSignal<u64>,
 }
 
 impl TrainSettings {
@@ -44,18 +47,32 @@ impl TrainSettings {
             .collect::<Vec<_>>()
             .join(",");
         Self {
+            // The paper's three approaches' fast members and both baselines by default; the
+            // LSTM is one click away, as it takes far longer to train.
+            models: RwSignal::new(vec![
+                ModelKind::Ngram,
+                ModelKind::Bn,
+                ModelKind::Mfe,
+                ModelKind::Repeat,
+            ]),
             windows: RwSignal::new(windows),
             k: RwSignal::new(defaults.k),
             split: RwSignal::new(defaults.split),
+            seed: RwSignal::new(defaults.seed),
         }
     }
 
     /// The configuration to send, or what is wrong with the settings.
     pub fn config(&self) -> Result<TrainConfig, String> {
+        let mut models = self.models.get_untracked();
+        // Table order, whatever order the boxes were ticked in.
+        models.sort_by_key(|kind| ModelKind::ALL.iter().position(|k| k == kind));
         let config = TrainConfig {
+            models,
             windows: perfspec::pipeline::parse_windows(&self.windows.get_untracked())?,
             k: self.k.get_untracked(),
             split: self.split.get_untracked(),
+            seed: self.seed.get_untracked(),
             ..TrainConfig::default()
         };
         config.validate()?;

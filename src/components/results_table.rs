@@ -39,6 +39,9 @@ pub fn ResultsTable() -> impl IntoView {
                                 <th scope="col">"Offline learning time"</th>
                                 <th scope="col">"Runtime inference time (median)"</th>
                                 <th scope="col">"Inference p99"</th>
+                                <th scope="col">"F1 (macro)"</th>
+                                <th scope="col">"Log-loss"</th>
+                                <th scope="col" title="Smallest k whose top-k holds 95% of next events">"k for 95%"</th>
                                 <th scope="col">"Train / test windows"</th>
                             </tr>
                         </thead>
@@ -56,6 +59,9 @@ pub fn ResultsTable() -> impl IntoView {
                                             <td class="number">{format::seconds(row.fit_seconds)}</td>
                                             <td class="number">{format::seconds(row.infer_seconds_median)}</td>
                                             <td class="number">{format::seconds(row.infer_seconds_p99)}</td>
+                                            <td class="number">{format!("{:.3}", row.details.macro_f1)}</td>
+                                            <td class="number">{format!("{:.3}", row.details.log_loss)}</td>
+                                            <td class="number">{row.details.k95}</td>
                                             <td class="number">
                                                 {format!("{} / {}", format::count(row.train_windows as u64), format::count(row.test_windows as u64))}
                                             </td>
@@ -66,7 +72,45 @@ pub fn ResultsTable() -> impl IntoView {
                         </tbody>
                     </table>
                 </div>
+                <BnStructures/>
             </section>
         </Show>
+    }
+}
+
+/// The structure each Bayesian network learned, as parent → child arcs.
+#[component]
+pub fn BnStructures() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let structures = move || {
+        state.rows.with(|rows| {
+            rows.iter()
+                .filter_map(|row| {
+                    row.details
+                        .structure
+                        .clone()
+                        .map(|edges| (row.window, edges))
+                })
+                .collect::<Vec<_>>()
+        })
+    };
+    view! {
+        <For
+            each=structures
+            key=|(window, edges)| (*window, edges.len())
+            children=|(window, edges)| {
+                view! {
+                    <details class="bn-structure" data-testid=format!("bn-structure-{window}")>
+                        <summary>{format!("Bayesian network structure, window {window}: {} arcs", edges.len())}</summary>
+                        <ul>
+                            {edges
+                                .into_iter()
+                                .map(|edge| view! { <li><code>{format!("{} → {}", edge.parent, edge.child)}</code></li> })
+                                .collect_view()}
+                        </ul>
+                    </details>
+                }
+            }
+        />
     }
 }

@@ -1,4 +1,5 @@
 use leptos::prelude::*;
+use perfspec::models::ModelKind;
 use perfspec::SplitMode;
 
 use crate::engine_client::Engine;
@@ -19,6 +20,35 @@ pub fn TrainPanel() -> impl IntoView {
     view! {
         <section class="card train" aria-labelledby="train-heading">
             <h2 id="train-heading">"Train"</h2>
+            <fieldset class="models" data-testid="models">
+                <legend>"Models"</legend>
+                {ModelKind::ALL
+                    .into_iter()
+                    .map(|kind| {
+                        view! {
+                            <label class="check">
+                                <input
+                                    type="checkbox"
+                                    data-testid=format!("model-{}", kind.name())
+                                    prop:checked=move || settings.models.with(|m| m.contains(&kind))
+                                    on:change=move |event| {
+                                        let on = event_target_checked(&event);
+                                        settings
+                                            .models
+                                            .update(|models| {
+                                                models.retain(|k| *k != kind);
+                                                if on {
+                                                    models.push(kind);
+                                                }
+                                            });
+                                    }
+                                />
+                                {kind.approach()}
+                            </label>
+                        }
+                    })
+                    .collect_view()}
+            </fieldset>
             <form
                 class="train-form"
                 on:submit=move |event| {
@@ -60,10 +90,10 @@ pub fn TrainPanel() -> impl IntoView {
                             settings
                                 .split
                                 .set(
-                                    if event_target_value(&event) == "paper" {
-                                        SplitMode::Paper
-                                    } else {
-                                        SplitMode::Chrono
+                                    match event_target_value(&event).as_str() {
+                                        "paper" => SplitMode::Paper,
+                                        "random" => SplitMode::Random,
+                                        _ => SplitMode::Chrono,
                                     },
                                 )
                         }
@@ -71,13 +101,30 @@ pub fn TrainPanel() -> impl IntoView {
                         <option value="chrono" selected=move || settings.split.get() == SplitMode::Chrono>
                             "Chronological 70/15/15 (honest)"
                         </option>
+                        <option value="random" selected=move || settings.split.get() == SplitMode::Random>
+                            "Random 70/15/15 (seeded, leaky)"
+                        </option>
                         <option value="paper" selected=move || settings.split.get() == SplitMode::Paper>
                             "Paper-compatible (optimistic)"
                         </option>
                     </select>
                 </label>
+                <label>
+                    "Seed"
+                    <input
+                        type="number"
+                        data-testid="seed"
+                        min="0"
+                        prop:value=move || settings.seed.get().to_string()
+                        on:input=move |event| {
+                            if let Ok(seed) = event_target_value(&event).parse() {
+                                settings.seed.set(seed);
+                            }
+                        }
+                    />
+                </label>
                 <button type="submit" class="primary" data-testid="train" prop:disabled=move || !can_train()>
-                    "Train n-grams"
+                    "Train"
                 </button>
             </form>
         </section>

@@ -23,26 +23,24 @@ const TARGET_DIR =
 const CLI = path.join(TARGET_DIR, 'release/perfspec');
 const SIZE_MB = Number(process.argv[2] || 1000);
 
-/** Resident memory (bytes) of every process descended from `root`, from /proc. */
-function treeRss(root) {
-  const children = new Map();
+/**
+ * Proportional set size (bytes) of every Chromium process on the machine, from /proc: the
+ * benchmark's browser is the only one running, and its renderer and worker are separate
+ * processes. PSS splits shared pages between the processes that share them, so the sum does not
+ * count the browser's shared libraries once per process as an RSS sum would.
+ */
+function chromiumRss() {
+  let total = 0;
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const status = readFileSync(`/proc/${entry}/status`, 'utf8');
-      const parent = Number(/^PPid:\s+(\d+)/m.exec(status)?.[1]);
-      const rss = Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1] || 0) * 1024;
-      children.set(Number(entry), { parent, rss });
+      if (!/^Name:\s+(chromium|chrome)/m.test(status)) continue;
+      const rollup = readFileSync(`/proc/${entry}/smaps_rollup`, 'utf8');
+      total += Number(/^Pss:\s+(\d+) kB/m.exec(rollup)?.[1] || 0) * 1024;
     } catch {
       // The process ended while we looked.
     }
-  }
-  let total = 0;
-  const stack = [root];
-  while (stack.length) {
-    const pid = stack.pop();
-    total += children.get(pid)?.rss || 0;
-    for (const [child, info] of children) if (info.parent === pid) stack.push(child);
   }
   return total;
 }
@@ -63,18 +61,16 @@ async function main() {
   const server = await startServer({ dist: DIST, basePath: BASE_PATH, notFound });
   const url = `http://127.0.0.1:${server.address().port}${BASE_PATH}`;
   const browser = await launchChromium(CHROMIUM);
-  // playwright's browser process is the root of the renderer and worker processes.
-  const browserPid = browser.process?.()?.pid;
   try {
     const page = await browser.newPage();
     await page.goto(url);
     await page.locator('[data-testid=file-input]').waitFor();
-    const baseline = browserPid ? treeRss(browserPid) : 0;
+    const baseline = chromiumRss();
     let peak = baseline;
     let sampling = true;
     const sampler = (async () => {
       while (sampling) {
-        if (browserPid) peak = Math.max(peak, treeRss(browserPid));
+        peak = Math.max(peak, chromiumRss());
         await sleep(200);
       }
     })();
@@ -99,7 +95,7 @@ async function main() {
     console.log(`wall time from choosing the file to the data view: ${wall.toFixed(1)} s`);
     console.log(`worker WebAssembly memory at the end (its peak): ${mb(read.wasm)} MB`);
     console.log(
-      `Chromium resident memory, all processes: ${mb(baseline)} MB before, ${mb(peak)} MB peak`,
+      `Chromium memory (PSS, all processes): ${mb(baseline)} MB before, ${mb(peak)} MB peak, +${mb(peak - baseline)} MB`,
     );
   } finally {
     await browser.close();

@@ -12,7 +12,7 @@
 // failure. Screenshots go to tests/e2e/out/.
 
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, unlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,6 +32,9 @@ const CLI = path.join(TARGET_DIR, 'release/perfspec');
 const SAMPLE_EVENTS = 2163;
 const SAMPLE_TYPES = 146;
 const FILE_INPUT_LOG = path.join(REPO, 'sample_logs/demo.v1beta1.log');
+const SAMPLE_LOG = path.join(REPO, 'sample_logs/audit-logs.csv');
+// The real logs CI lays beside the clone (see ../shared/data/README.md).
+const SHARED = path.resolve(REPO, '../shared/data');
 
 // Loading and training on 2 cores in a wasm worker is slow; these are upper bounds, not targets.
 const LOAD_TIMEOUT = 60_000;
@@ -189,6 +192,91 @@ async function cancel(page) {
   );
 }
 
+/** What the CLI's `prepare --json` says of `files` with `flags`: the oracle for the page. */
+async function cliPrepare(files, flags = []) {
+  if (!existsSync(CLI)) {
+    throw new Error(`perfspec CLI not found at ${CLI}; build it with \`cargo build --release -p perfspec-cli\``);
+  }
+  const { stdout } = await promisify(execFile)(CLI, ['prepare', '--json', ...flags, ...files], {
+    maxBuffer: 64 << 20,
+  });
+  return JSON.parse(stdout);
+}
+
+/** Every learner of the default selection gives a row per window. */
+async function models(page) {
+  await openApp(page);
+  await page.click('[data-testid=use-sample]');
+  await waitForCounts(page, SAMPLE_EVENTS, SAMPLE_TYPES);
+  for (const model of ['ngram', 'bn', 'mfe', 'repeat']) {
+    for (const window of [1, 2]) {
+      const row = `[data-testid=results-table] tr[data-model=${model}][data-window="${window}"]`;
+      await waitUntil(() => page.locator(row).count(), RUN_TIMEOUT, `no ${model} row for window ${window}`);
+    }
+  }
+  const structure = page.locator('[data-testid=bn-structure-2]');
+  await waitUntil(() => structure.count(), 5_000, 'no Bayesian network structure shown');
+  const summary = await structure.locator('summary').innerText();
+  if (!/[1-9]\d* arcs/.test(summary)) throw new Error(`structure summary: ${summary}`);
+}
+
+/** A prepare option applied to loaded data gives the CLI's counts for the same flag. */
+async function prepareOptions(page) {
+  const expected = await cliPrepare([SAMPLE_LOG], ['--drop-deletecollection']);
+  await openApp(page);
+  await page.click('[data-testid=use-sample]');
+  await waitForCounts(page, SAMPLE_EVENTS, SAMPLE_TYPES);
+  await waitUntil(async () => !(await page.locator('[data-testid=progress]').count()), RUN_TIMEOUT, 'run never ended');
+  await page.click('[data-testid=prepare-options] summary');
+  await page.check('[data-testid=opt-drop-deletecollection]');
+  await page.click('[data-testid=apply-prepare]');
+  await waitForCounts(page, expected.events, expected.types);
+  const funnel = await page.locator('[data-testid=funnel]').innerText();
+  if (!funnel.includes('deletecollection')) throw new Error(`funnel does not name the step:\n${funnel}`);
+}
+
+/** A token file holding its run twice is flagged, and the one-click fix keeps one copy. */
+async function repeatedRun(page) {
+  const once = await cliPrepare([SAMPLE_LOG]);
+  const tokenFile = path.join(os.tmpdir(), `perfspec-e2e-tokens-${process.pid}.txt`);
+  await promisify(execFile)(CLI, ['prepare', '--tokens', tokenFile, SAMPLE_LOG]);
+  const tokens = readFileSync(tokenFile, 'utf8').split('\n').filter(Boolean);
+  unlinkSync(tokenFile);
+  if (tokens.length !== once.events) throw new Error(`expected ${once.events} tokens, got ${tokens.length}`);
+  const doubled = [...tokens, ...tokens].join('\n') + '\n';
+  await openApp(page);
+  await page.setInputFiles('[data-testid=file-input]', {
+    name: 'doubled-tokens.txt',
+    mimeType: 'text/plain',
+    buffer: Buffer.from(doubled),
+  });
+  await waitForCounts(page, 2 * once.events, once.types);
+  const warning = page.locator('[data-testid=warning-repeated_run]');
+  await warning.waitFor({ state: 'visible', timeout: RUN_TIMEOUT });
+  await waitUntil(async () => !(await page.locator('[data-testid=progress]').count()), RUN_TIMEOUT, 'run never ended');
+  await page.click('[data-testid=fix-repeated-run]');
+  await waitForCounts(page, once.events, once.types);
+}
+
+/** Several files of different formats in one drop: each is read and its format named. */
+async function formats(page) {
+  const files = [
+    path.join(SHARED, 'aks/sample_KubeAuditLog_event.json'),
+    path.join(SHARED, 'falco/create_secret.json'),
+    FILE_INPUT_LOG,
+  ];
+  const expected = await cliPrepare(files);
+  await openApp(page);
+  await page.setInputFiles('[data-testid=file-input]', files);
+  await waitForCounts(page, expected.events, expected.types);
+  const table = await page.locator('[data-testid=file-table]').innerText();
+  for (const file of expected.files) {
+    if (!table.includes(path.basename(file.file))) throw new Error(`file table lacks ${file.file}:\n${table}`);
+  }
+  const formatsShown = new Set(expected.files.map((f) => f.format));
+  if (formatsShown.size < 2) throw new Error(`expected several formats, CLI saw ${[...formatsShown]}`);
+}
+
 async function noConsoleErrors() {
   // favicon.ico: see the console handler in newPage.
   const missing = notFound.filter((url) => url !== '/favicon.ico');
@@ -222,6 +310,10 @@ const tests = [
   { name: 'sample data', fn: sampleData },
   { name: 'file input', fn: fileInput },
   { name: 'cancel', fn: cancel },
+  { name: 'models', fn: models },
+  { name: 'prepare options', fn: prepareOptions },
+  { name: 'repeated run', fn: repeatedRun },
+  { name: 'formats', fn: formats },
   { name: 'no console errors', fn: noConsoleErrors, page: false },
   { name: 'privacy', fn: privacy, page: false },
 ];

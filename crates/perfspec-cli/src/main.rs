@@ -10,7 +10,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use perfspec::clock::SystemClock;
-use perfspec::models::ModelFile;
+use perfspec::models::{HyperParameters, LstmParams, ModelFile};
 use perfspec::pipeline::{parse_windows, train_and_evaluate, DatasetSummary, ModelKind};
 use perfspec::prepare::{prepare, AuditIdDedup, EventOrder, PrepareOptions, Sequencing};
 use perfspec::{SplitMode, TrainConfig};
@@ -133,8 +133,8 @@ enum Split {
 struct TrainArgs {
     #[command(flatten)]
     input: InputArgs,
-    /// Models to train, comma-separated: ngram, bn (Bayesian network), mfe (most frequent
-    /// event), repeat (the last event again); lstm is reserved and not built yet
+    /// Models to train, comma-separated: ngram, bn (Bayesian network), lstm, mfe (most
+    /// frequent event), repeat (the last event again)
     #[arg(long, default_value = "ngram", value_delimiter = ',', value_parser = parse_model)]
     models: Vec<ModelKind>,
     /// Context windows, e.g. `1,2,3` or `1-3`
@@ -155,6 +155,68 @@ struct TrainArgs {
     /// Print one JSON object instead of the table
     #[arg(long)]
     json: bool,
+    #[command(flatten)]
+    lstm: LstmArgs,
+}
+
+/// The LSTM's controls; the defaults are [`LstmParams::default`]'s.
+#[derive(clap::Args)]
+#[command(next_help_heading = "LSTM options")]
+struct LstmArgs {
+    /// Most epochs to train (early stopping usually ends sooner)
+    #[arg(long, value_name = "N", default_value_t = LstmParams::default().epochs)]
+    epochs: usize,
+    /// Hidden size of each LSTM layer
+    #[arg(long, value_name = "H", default_value_t = LstmParams::default().hidden)]
+    hidden: usize,
+    /// Size of the event-type embedding
+    #[arg(long, value_name = "E", default_value_t = LstmParams::default().embedding)]
+    embedding: usize,
+    /// LSTM layers (1 or 2)
+    #[arg(long, value_name = "N", default_value_t = LstmParams::default().layers)]
+    layers: usize,
+    /// Dropout after the LSTM (and between layers), in [0, 1)
+    #[arg(long, value_name = "P", default_value_t = LstmParams::default().dropout)]
+    dropout: f64,
+    /// Adam's initial learning rate
+    #[arg(long, value_name = "RATE", default_value_t = LstmParams::default().learning_rate)]
+    lr: f64,
+    /// Windows per mini-batch
+    #[arg(long, value_name = "N", default_value_t = LstmParams::default().batch)]
+    batch: usize,
+    /// Epochs without a better validation loss before training stops (the best epoch's
+    /// weights are kept)
+    #[arg(long, value_name = "N", default_value_t = LstmParams::default().patience)]
+    patience: usize,
+    /// Reduce-on-plateau: the factor applied to the learning rate after --lr-patience epochs
+    /// without a better validation loss
+    #[arg(long, value_name = "F", default_value_t = LstmParams::default().lr_factor)]
+    lr_factor: f64,
+    /// Reduce-on-plateau: epochs without a better validation loss before the rate falls
+    #[arg(long, value_name = "N", default_value_t = LstmParams::default().lr_patience)]
+    lr_patience: usize,
+    /// Reduce-on-plateau: the lowest learning rate
+    #[arg(long, value_name = "RATE", default_value_t = LstmParams::default().min_learning_rate)]
+    min_lr: f64,
+}
+
+impl LstmArgs {
+    fn params(&self) -> LstmParams {
+        LstmParams {
+            epochs: self.epochs,
+            embedding: self.embedding,
+            hidden: self.hidden,
+            layers: self.layers,
+            dropout: self.dropout,
+            learning_rate: self.lr,
+            batch: self.batch,
+            patience: self.patience,
+            lr_factor: self.lr_factor,
+            lr_patience: self.lr_patience,
+            min_learning_rate: self.min_lr,
+            ..LstmParams::default()
+        }
+    }
 }
 
 type Windows = Vec<usize>;
@@ -282,7 +344,10 @@ fn run_train(args: TrainArgs) -> Result<(), Failure> {
             Split::Paper => SplitMode::Paper,
         },
         seed: args.seed,
-        ..TrainConfig::default()
+        hyper_parameters: HyperParameters {
+            lstm: args.lstm.params(),
+            ..HyperParameters::default()
+        },
     };
     config.validate().map_err(Failure::usage)?;
     let options = options(&args.input)?;

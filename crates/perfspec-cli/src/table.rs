@@ -5,18 +5,7 @@ use std::fmt::Write;
 use perfspec::pipeline::DatasetSummary;
 use perfspec::TrainReport;
 
-/// Seconds as the paper writes them, with microseconds beside for small figures.
-pub fn seconds(value: f64) -> String {
-    if value >= 0.01 {
-        format!("{value:.2} s")
-    } else {
-        format!("{value:.0e} s ({:.2} µs)", value * 1e6)
-    }
-}
-
-fn percent(value: f64) -> String {
-    format!("{:.1}%", value * 100.0)
-}
+use perfspec::units::{percent, seconds};
 
 pub fn summary(summary: &DatasetSummary) -> String {
     let mut out = String::new();

@@ -7,8 +7,8 @@ use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use perfspec::dataset::{split_windows, SplitMode};
-use perfspec::models::top_k;
-use perfspec::{NextEventModel, NgramModel};
+use perfspec::models::{top_k, FitData, LstmModel, LstmParams};
+use perfspec::{NextEventModel, NgramModel, SplitWindows, Vocabulary};
 
 fn ngram(c: &mut Criterion) {
     let data = common::sample_data();
@@ -32,5 +32,50 @@ fn ngram(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, ngram);
+/// The LSTM at the default sizes: a short fit (2 epochs, so that criterion can repeat it; a
+/// whole fit early-stops after 10–20 epochs) and one prediction with top-9.
+fn lstm(c: &mut Criterion) {
+    let data = common::sample_data();
+    let vocabulary = data.vocabulary.len();
+    let splits: Vec<_> = [1, 2]
+        .map(|window| (window, split_windows(&data, window, SplitMode::Chrono)))
+        .into();
+    fn fit_data<'a>(split: &'a SplitWindows, vocabulary: &'a Vocabulary) -> FitData<'a> {
+        FitData {
+            train: &split.train,
+            validation: &split.validation,
+            vocabulary,
+            seed: 1,
+        }
+    }
+    let two_epochs = LstmParams {
+        epochs: 2,
+        ..LstmParams::default()
+    };
+    let mut fits = c.benchmark_group("lstm");
+    fits.sample_size(10);
+    for (window, split) in &splits {
+        let fit_data = fit_data(split, &data.vocabulary);
+        fits.bench_function(format!("fit_2_epochs/sample/w{window}"), |b| {
+            b.iter(|| LstmModel::fit(black_box(&fit_data), &two_epochs).expect("fits"))
+        });
+    }
+    fits.finish();
+    for (window, split) in &splits {
+        let model = LstmModel::fit(&fit_data(split, &data.vocabulary), &LstmParams::default())
+            .expect("fits");
+        let mut distribution = vec![0.0; vocabulary];
+        let mut next = 0;
+        c.bench_function(&format!("lstm/predict_top9/sample/w{window}"), |b| {
+            b.iter(|| {
+                let context = split.test.context(next % split.test.len());
+                next += 1;
+                model.distribution(black_box(context), &mut distribution);
+                black_box(top_k(&distribution, 9))
+            })
+        });
+    }
+}
+
+criterion_group!(benches, ngram, lstm);
 criterion_main!(benches);

@@ -46,6 +46,16 @@ impl Windows {
         &self.targets
     }
 
+    /// The first `count` windows (all of them when there are fewer).
+    pub fn prefix(&self, count: usize) -> Windows {
+        let count = count.min(self.len());
+        Windows {
+            window: self.window,
+            contexts: self.contexts[..count * self.window].to_vec(),
+            targets: self.targets[..count].to_vec(),
+        }
+    }
+
     pub fn iter(&self) -> impl Iterator<Item = (&[u32], u32)> + '_ {
         (0..self.len()).map(|index| (self.context(index), self.target(index)))
     }

@@ -21,6 +21,8 @@ pub const LOG_LOSS_FLOOR: f64 = 1e-15;
 /// Inference is timed over at least this many single predictions.
 pub const TIMED_PREDICTIONS: usize = 1_000;
 const WARM_UP_PREDICTIONS: usize = 200;
+/// Cap on back-to-back repetitions of one timed prediction.
+const MAX_REPETITIONS: usize = 16_384;
 
 /// Share of windows whose next event is among the model's top k, for k = 1..=20.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -299,19 +301,22 @@ pub fn time_inference(
         );
         black_box(top_k(&distribution, k));
     };
-    let warm_start = clock.now();
     for index in 0..WARM_UP_PREDICTIONS {
         predict(index);
     }
-    let per_prediction = (clock.now() - warm_start) / WARM_UP_PREDICTIONS as f64;
-    let repetitions = if per_prediction > 0.0 {
-        ((10.0 * clock.resolution()) / per_prediction)
-            .ceil()
-            .clamp(1.0, 10_000.0) as usize
-    } else {
-        // The warm-up finished within one tick of the clock.
-        10_000
-    };
+    // Calibrated after the warm-up, which in a browser also pays for compiling the code: the
+    // group size doubles until one group lasts ten clock ticks.
+    let mut repetitions = 1usize;
+    while repetitions < MAX_REPETITIONS {
+        let start = clock.now();
+        for index in 0..repetitions {
+            predict(index);
+        }
+        if clock.now() - start >= 10.0 * clock.resolution() {
+            break;
+        }
+        repetitions *= 2;
+    }
     let predictions = TIMED_PREDICTIONS.max(windows.len().min(10 * TIMED_PREDICTIONS));
     let mut samples: Vec<f64> = (0..predictions)
         .map(|index| {

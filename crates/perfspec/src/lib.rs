@@ -17,6 +17,7 @@ pub mod quality;
 pub mod record;
 pub mod repeated_run;
 pub mod simulate;
+pub mod units;
 pub mod vocabulary;
 
 pub use clock::Clock;

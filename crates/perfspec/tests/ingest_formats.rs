@@ -399,14 +399,14 @@ fn aks_records_built_from_the_real_log() {
     let record = |index: usize, event: &Value| {
         // Alternate the two ways `properties.log` comes: escaped text (with the line end AKS
         // keeps) and an object.
-        let log = if index % 2 == 0 {
+        let log = if index.is_multiple_of(2) {
             Value::String(compact(event) + "\n")
         } else {
             event.clone()
         };
         json!({
             "operationName": "Microsoft.ContainerService/managedClusters/diagnosticLogs/Read",
-            "category": if index % 3 == 0 { "kube-audit-admin" } else { "kube-audit" },
+            "category": if index.is_multiple_of(3) { "kube-audit-admin" } else { "kube-audit" },
             "resourceId": "/SUBSCRIPTIONS/0000/RESOURCEGROUPS/RG/PROVIDERS/MICROSOFT.CONTAINERSERVICE/MANAGEDCLUSTERS/DEMO",
             "properties": {"log": log, "stream": "stdout", "pod": "kube-apiserver-79599f95c7-qn557"},
             "time": "2020-05-05T16:16:37.0000000Z",

@@ -2,9 +2,10 @@
 //! v1alpha1), or one of the cloud wrappers around it (a GKE Cloud Audit Logs entry, an AKS
 //! diagnostic record, a CloudWatch Logs event).
 //!
-//! All shapes are read by one borrowed serde parse into [`RawEntry`], which declares the fields
-//! of every shape; which fields are present tells the shapes apart. So each value costs one parse
-//! whatever it is, and a file may even mix shapes.
+//! A value is first read, by one borrowed serde parse, as a native event ([`RawEvent`]): that is
+//! all an event with a verb costs, as in a plain NDJSON reader. Only a value without a verb is
+//! read again for the wrappers' fields ([`RawWrapper`]), whose presence tells the shapes apart,
+//! so a file may even mix shapes.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -15,9 +16,9 @@ use serde::Deserialize;
 use super::{gke, wrapped, Skip};
 use crate::record::AuditRecord;
 
-/// Every field the accepted shapes need, each optional.
+/// The fields of a native audit event, each optional.
 #[derive(Deserialize)]
-pub(super) struct RawEntry<'a> {
+pub(super) struct RawEvent<'a> {
     #[serde(borrow)]
     pub kind: Option<Cow<'a, str>>,
     #[serde(borrow, rename = "apiVersion")]
@@ -40,7 +41,11 @@ pub(super) struct RawEntry<'a> {
     /// CloudWatch event has a number there (milliseconds since the epoch).
     #[serde(borrow)]
     pub timestamp: Option<TextOrNumber<'a>>,
+}
 
+/// The fields of the cloud wrappers and list wrappers, each optional.
+#[derive(Deserialize)]
+pub(super) struct RawWrapper<'a> {
     /// GKE: the Cloud Audit Logs `AuditLog` payload.
     #[serde(borrow, rename = "protoPayload")]
     pub proto_payload: Option<gke::RawAuditLog<'a>>,
@@ -62,9 +67,9 @@ pub(super) struct RawEntry<'a> {
     pub message: Option<Cow<'a, str>>,
 
     /// Envelopes, whose elements the splitter normally hands over one by one.
-    pub items: Option<IgnoredAny>,
-    pub records: Option<IgnoredAny>,
-    pub events: Option<IgnoredAny>,
+    items: Option<IgnoredAny>,
+    records: Option<IgnoredAny>,
+    events: Option<IgnoredAny>,
 }
 
 #[derive(Deserialize)]
@@ -148,72 +153,111 @@ pub(super) enum Shape {
     Envelope,
 }
 
-/// What one value gave.
-pub(super) enum Outcome {
-    Record(AuditRecord),
-    Skip(Skip),
-    /// Nothing to count: an empty list wrapper written as `"items": null`.
-    Nothing,
+/// Receives what a value decoded to: one record or one skip, or neither for an empty
+/// `EventList`. Records go straight to the receiver rather than back up as a return value: an
+/// [`AuditRecord`] is large, and the NDJSON fast path should copy it no more than a line reader
+/// would.
+pub(super) trait DecodeSink {
+    fn record(&mut self, shape: Shape, record: AuditRecord);
+    fn skip(&mut self, shape: Shape, skip: Skip);
 }
 
-pub(super) struct Decoded {
-    pub shape: Shape,
-    pub outcome: Outcome,
-}
-
-impl Decoded {
-    fn new(shape: Shape, result: Result<AuditRecord, Skip>) -> Self {
-        let outcome = match result {
-            Ok(record) => Outcome::Record(record),
-            Err(skip) => Outcome::Skip(skip),
-        };
-        Self { shape, outcome }
-    }
-}
-
-/// Parses a value. Validating the UTF-8 of the whole value at once and then parsing it as text
-/// is faster than letting serde_json validate each string of a byte slice on its own.
-fn parse(bytes: &[u8]) -> Result<RawEntry<'_>, serde_json::Error> {
-    match std::str::from_utf8(bytes) {
-        Ok(text) => serde_json::from_str(text),
-        // Gives the error, with its position.
-        Err(_) => serde_json::from_slice(bytes),
-    }
+/// The value as text. Validating the UTF-8 of the whole value at once and then parsing text is
+/// faster than letting serde_json validate each string of a byte slice on its own.
+fn text_of(bytes: &[u8]) -> Result<&str, Skip> {
+    std::str::from_utf8(bytes).map_err(|_| {
+        // Let serde_json say where, if it can.
+        match serde_json::from_slice::<RawEvent<'_>>(bytes) {
+            Err(error) if error.is_eof() => Skip::incomplete(format!("invalid JSON ({error})")),
+            Err(error) => Skip::new(format!("invalid JSON ({error})")),
+            Ok(_) => Skip::new("invalid JSON (not UTF-8 text)"),
+        }
+    })
 }
 
 /// Decodes one JSON value; a skip's reason says what is wrong with it.
-pub(super) fn decode(bytes: &[u8]) -> Decoded {
-    match parse(bytes) {
-        Ok(raw) => raw.decode(),
-        Err(error) => Decoded::new(Shape::Unknown, Err(json_error(bytes, error))),
+pub(super) fn decode(bytes: &[u8], sink: &mut impl DecodeSink) {
+    let text = match text_of(bytes) {
+        Ok(text) => text,
+        Err(skip) => return sink.skip(Shape::Unknown, skip),
+    };
+    match serde_json::from_str::<RawEvent<'_>>(text) {
+        Ok(event) if event.verb.is_some() => event.deliver(sink),
+        Ok(event) => without_verb(event, serde_json::from_str(text), sink),
+        Err(error) => sink.skip(Shape::Unknown, json_error(text, error)),
     }
 }
 
 /// The NDJSON fast path: decodes a line if it is exactly one JSON value that is not a list
-/// wrapper; `None` sends it through the splitter instead (which cuts concatenated values apart,
-/// descends into wrappers, and gives invalid JSON its reason).
-pub(super) fn decode_line(bytes: &[u8]) -> Option<Decoded> {
-    let raw = parse(bytes).ok()?;
-    let decoded = raw.decode();
-    (decoded.shape != Shape::Envelope).then_some(decoded)
+/// wrapper, and says whether it did; otherwise the line goes through the splitter (which cuts
+/// concatenated values apart, descends into wrappers, and gives invalid JSON its reason).
+pub(super) fn decode_line(bytes: &[u8], sink: &mut impl DecodeSink) -> bool {
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return false;
+    };
+    let Ok(event) = serde_json::from_str::<RawEvent<'_>>(text) else {
+        return false;
+    };
+    if event.verb.is_some() {
+        event.deliver(sink);
+        return true;
+    }
+    let wrapper = serde_json::from_str::<RawWrapper<'_>>(text);
+    if wrapper.as_ref().is_ok_and(RawWrapper::is_list_wrapper) {
+        return false;
+    }
+    without_verb(event, wrapper, sink);
+    true
+}
+
+/// A value without a verb: a cloud wrapper, a list wrapper whose list is not an array, an empty
+/// `EventList`, or an event that lost its verb (or is none).
+fn without_verb(
+    event: RawEvent<'_>,
+    wrapper: Result<RawWrapper<'_>, serde_json::Error>,
+    sink: &mut impl DecodeSink,
+) {
+    let Ok(wrapper) = wrapper else {
+        // Wrapper fields of another type than the wrappers': not a wrapper.
+        return event.deliver(sink);
+    };
+    let (shape, result) = if wrapper.proto_payload.is_some() {
+        (Shape::Gke, gke::record(wrapper, event.timestamp))
+    } else if wrapper.category.is_some() || wrapper.properties.is_some() {
+        (Shape::Aks, wrapped::aks_record(wrapper))
+    } else if wrapper.message.is_some() {
+        (Shape::CloudWatch, wrapped::cloudwatch_record(wrapper))
+    } else if wrapper.is_list_wrapper() {
+        let skip = Skip::new("not an audit event (a list wrapper whose list is not an array)");
+        return sink.skip(Shape::Envelope, skip);
+    } else if event.kind.as_deref() == Some("EventList") {
+        // Go writes an empty batch's list as `"items": null`.
+        return;
+    } else {
+        return event.deliver(sink);
+    };
+    match result {
+        Ok(record) => sink.record(shape, record),
+        Err(skip) => sink.skip(shape, skip),
+    }
 }
 
 /// Decodes JSON text that must be a native audit event (AKS `properties.log`, a CloudWatch
 /// message): `place` names where the text was found, for the skip reason.
 pub(super) fn decode_embedded(text: &str, place: &str) -> Result<AuditRecord, Skip> {
-    match serde_json::from_str::<RawEntry<'_>>(text) {
-        Ok(raw) => raw.event_record(),
+    match serde_json::from_str::<RawEvent<'_>>(text) {
+        Ok(event) => event.record(),
         Err(error) => Err(Skip::new(format!(
             "{place}: {}",
-            json_error(text.as_bytes(), error).reason
+            json_error(text, error).reason
         ))),
     }
 }
 
 /// Why serde_json refused a value: invalid JSON (incomplete if it ended early), or valid JSON
 /// of the wrong shape.
-fn json_error(bytes: &[u8], error: serde_json::Error) -> Skip {
-    match serde_json::from_slice::<IgnoredAny>(bytes) {
+fn json_error(text: &str, error: serde_json::Error) -> Skip {
+    match serde_json::from_str::<IgnoredAny>(text) {
         Ok(_) => Skip::new(format!("not an audit event ({error})")),
         Err(error) if error.is_eof() => Skip::incomplete(format!("invalid JSON ({error})")),
         Err(error) => Skip::new(format!("invalid JSON ({error})")),
@@ -224,39 +268,28 @@ fn owned(value: Option<Cow<'_, str>>) -> Option<String> {
     value.filter(|text| !text.is_empty()).map(Cow::into_owned)
 }
 
-impl<'a> RawEntry<'a> {
-    fn decode(self) -> Decoded {
-        let native = self.verb.is_some();
-        if self.proto_payload.is_some() {
-            return Decoded::new(Shape::Gke, gke::record(self));
-        }
-        if !native && (self.category.is_some() || self.properties.is_some()) {
-            return Decoded::new(Shape::Aks, wrapped::aks_record(self));
-        }
-        if !native && self.message.is_some() {
-            return Decoded::new(Shape::CloudWatch, wrapped::cloudwatch_record(self));
-        }
-        if !native && (self.items.is_some() || self.records.is_some() || self.events.is_some()) {
-            return Decoded::new(
-                Shape::Envelope,
-                Err(Skip::new(
-                    "not an audit event (a list wrapper whose list is not an array)",
-                )),
-            );
-        }
-        if !native && self.kind.as_deref() == Some("EventList") {
-            // Go writes an empty batch's list as `"items": null`.
-            return Decoded {
-                shape: Shape::Envelope,
-                outcome: Outcome::Nothing,
-            };
-        }
+impl RawWrapper<'_> {
+    /// An `items`, `records` or `events` field, and none of an entry's own.
+    fn is_list_wrapper(&self) -> bool {
+        self.proto_payload.is_none()
+            && self.category.is_none()
+            && self.properties.is_none()
+            && self.message.is_none()
+            && (self.items.is_some() || self.records.is_some() || self.events.is_some())
+    }
+}
+
+impl<'a> RawEvent<'a> {
+    fn deliver(self, sink: &mut impl DecodeSink) {
         let shape = if self.looks_like_event() {
             Shape::Event
         } else {
             Shape::Unknown
         };
-        Decoded::new(shape, self.event_record())
+        match self.record() {
+            Ok(record) => sink.record(shape, record),
+            Err(skip) => sink.skip(shape, skip),
+        }
     }
 
     fn looks_like_event(&self) -> bool {
@@ -269,7 +302,7 @@ impl<'a> RawEntry<'a> {
     }
 
     /// The record of a native audit event.
-    pub fn event_record(self) -> Result<AuditRecord, Skip> {
+    pub fn record(self) -> Result<AuditRecord, Skip> {
         if let Some(kind) = self.kind.as_deref() {
             if kind != "Event" {
                 return Err(Skip::new(format!("not an audit event (kind \"{kind}\")")));
@@ -323,14 +356,41 @@ impl<'a> RawEntry<'a> {
     }
 }
 
+/// What decoding one value gave, for tests.
+#[cfg(test)]
+#[derive(Default)]
+pub(super) struct Decoded {
+    pub shape: Option<Shape>,
+    pub result: Option<Result<AuditRecord, Skip>>,
+}
+
+#[cfg(test)]
+impl DecodeSink for Decoded {
+    fn record(&mut self, shape: Shape, record: AuditRecord) {
+        assert!(self.result.is_none(), "one value, one outcome");
+        self.shape = Some(shape);
+        self.result = Some(Ok(record));
+    }
+    fn skip(&mut self, shape: Shape, skip: Skip) {
+        assert!(self.result.is_none(), "one value, one outcome");
+        self.shape = Some(shape);
+        self.result = Some(Err(skip));
+    }
+}
+
+#[cfg(test)]
+pub(super) fn decoded(bytes: &[u8]) -> Decoded {
+    let mut out = Decoded::default();
+    decode(bytes, &mut out);
+    out
+}
+
 /// Parses one native event; the error is the reason the value is skipped.
 #[cfg(test)]
 pub(crate) fn parse_event(text: &str) -> Result<AuditRecord, Skip> {
-    match decode(text.as_bytes()).outcome {
-        Outcome::Record(record) => Ok(record),
-        Outcome::Skip(skip) => Err(skip),
-        Outcome::Nothing => Err(Skip::new("nothing")),
-    }
+    decoded(text.as_bytes())
+        .result
+        .unwrap_or_else(|| Err(Skip::new("nothing")))
 }
 
 #[cfg(test)]
@@ -391,18 +451,18 @@ mod tests {
 
     #[test]
     fn the_fast_path_declines_what_needs_the_splitter() {
-        assert!(decode_line(br#"{"verb":"get"}"#).is_some());
-        assert!(decode_line(br#"{"verb":"get"} {"verb":"list"}"#).is_none());
-        assert!(decode_line(br#"{"kind":"EventList","items":[]}"#).is_none());
-        assert!(decode_line(br#"{"verb":"get""#).is_none());
+        let fast = |line: &[u8]| decode_line(line, &mut Decoded::default());
+        assert!(fast(br#"{"verb":"get"}"#));
+        assert!(!fast(br#"{"verb":"get"} {"verb":"list"}"#));
+        assert!(!fast(br#"{"kind":"EventList","items":[]}"#));
+        assert!(!fast(br#"{"verb":"get""#));
         // Semantic skips need no second look.
-        assert!(decode_line(br#"{"kind":"Event"}"#).is_some());
+        assert!(fast(br#"{"kind":"Event"}"#));
     }
 
     #[test]
     fn an_empty_event_list_written_by_go_is_nothing() {
-        let decoded =
-            decode(br#"{"kind":"EventList","apiVersion":"audit.k8s.io/v1","items":null}"#);
-        assert!(matches!(decoded.outcome, Outcome::Nothing));
+        let out = decoded(br#"{"kind":"EventList","apiVersion":"audit.k8s.io/v1","items":null}"#);
+        assert!(out.result.is_none());
     }
 }

@@ -13,7 +13,7 @@ use std::fmt;
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 
-use super::audit_json::{RawEntry, TextOrNumber};
+use super::audit_json::{RawWrapper, TextOrNumber};
 use super::Skip;
 use crate::record::AuditRecord;
 
@@ -149,8 +149,11 @@ impl<'de, T: LooseValue> Visitor<'de> for LooseVisitor<T> {
     }
 }
 
-/// The record of a GKE log entry (whose `protoPayload` is present).
-pub(super) fn record(entry: RawEntry<'_>) -> Result<AuditRecord, Skip> {
+/// The record of a GKE log entry (whose `protoPayload` is present); `timestamp` is the entry's.
+pub(super) fn record<'a>(
+    entry: RawWrapper<'a>,
+    timestamp: Option<TextOrNumber<'a>>,
+) -> Result<AuditRecord, Skip> {
     let payload = entry
         .proto_payload
         .ok_or_else(|| Skip::new("not a Cloud Audit Logs entry"))?;
@@ -211,8 +214,7 @@ pub(super) fn record(entry: RawEntry<'_>) -> Result<AuditRecord, Skip> {
         stage: stage(first, last).map(str::to_string),
         audit_id: audit_id.filter(|id| !id.is_empty()).map(Cow::into_owned),
         status_code: http_status(payload.status, payload.response),
-        received_at: entry
-            .timestamp
+        received_at: timestamp
             .and_then(TextOrNumber::into_text)
             .or(entry.receive_timestamp)
             .filter(|time| !time.is_empty())

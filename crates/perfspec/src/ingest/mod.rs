@@ -33,7 +33,7 @@ use flate2::write::MultiGzDecoder;
 use serde::{Deserialize, Serialize};
 
 use crate::record::AuditRecord;
-use audit_json::{Decoded, Outcome, Shape};
+use audit_json::{DecodeSink, Shape};
 use json_splitter::{Container, End, EnvelopeKey, JsonSplitter, Layout, ValueSink};
 use line_splitter::{Line, LineSplitter};
 use logstash_csv::CsvLineParser;
@@ -844,13 +844,18 @@ fn read_line(format: LineFormat, csv: &mut CsvLineParser, recorder: &mut Recorde
         LineFormat::Csv => csv.parse_record(text),
         LineFormat::Tokens => tokens::parse_token(text),
         LineFormat::Timestamped => {
-            let decoded = wrapped::decode_timestamped(text);
-            recorder.note_shape(decoded.shape, Container::TopLevel);
-            match decoded.outcome {
-                Outcome::Record(record) => Ok(record),
-                Outcome::Skip(skip) => Err(skip),
-                Outcome::Nothing => return,
-            }
+            let cut = if line.terminated {
+                Cut::No
+            } else {
+                Cut::LastLineIfIncomplete
+            };
+            let mut placed = Placed {
+                recorder,
+                line: line.number,
+                container: Container::TopLevel,
+                cut,
+            };
+            return wrapped::decode_timestamped(text, &mut placed);
         }
     };
     match result {
@@ -863,6 +868,46 @@ fn read_line(format: LineFormat, csv: &mut CsvLineParser, recorder: &mut Recorde
             };
             recorder.skip(line.number, reason);
         }
+    }
+}
+
+/// How a decoded value was cut short, which its skip reason says.
+#[derive(Clone, Copy)]
+enum Cut {
+    No,
+    /// The file ended inside the value, on the line it started on...
+    LastLine,
+    /// ... or further down.
+    EndOfFile,
+    /// The line had no line end: a skip for want of more input means the file was cut short.
+    LastLineIfIncomplete,
+}
+
+/// A decoded value on its way to the recorder, with its place in the file.
+struct Placed<'r> {
+    recorder: &'r mut Recorder,
+    line: u64,
+    container: Container,
+    cut: Cut,
+}
+
+impl DecodeSink for Placed<'_> {
+    fn record(&mut self, shape: Shape, record: AuditRecord) {
+        self.recorder.note_shape(shape, self.container);
+        self.recorder.keep(record, self.line);
+    }
+
+    fn skip(&mut self, shape: Shape, skip: Skip) {
+        self.recorder.note_shape(shape, self.container);
+        let reason = match self.cut {
+            Cut::LastLine => format!("truncated last line ({})", skip.reason),
+            Cut::LastLineIfIncomplete if skip.incomplete => {
+                format!("truncated last line ({})", skip.reason)
+            }
+            Cut::EndOfFile => format!("truncated at end of file ({})", skip.reason),
+            Cut::No | Cut::LastLineIfIncomplete => skip.reason,
+        };
+        self.recorder.skip(self.line, reason);
     }
 }
 
@@ -922,25 +967,6 @@ impl Recorder {
         }
     }
 
-    /// Counts one decoded JSON value; `truncated` says whether the file ended inside it, and on
-    /// the line it started on.
-    fn take(&mut self, decoded: Decoded, line: u64, container: Container, truncated: Option<bool>) {
-        self.note_shape(decoded.shape, container);
-        match decoded.outcome {
-            Outcome::Record(record) => self.keep(record, line),
-            Outcome::Skip(skip) => {
-                let reason = match truncated {
-                    Some(true) => format!("truncated last line ({})", skip.reason),
-                    Some(false) => format!("truncated at end of file ({})", skip.reason),
-                    None => skip.reason,
-                };
-                self.skip(line, reason);
-                self.check_give_up(line);
-            }
-            Outcome::Nothing => {}
-        }
-    }
-
     fn check_give_up(&mut self, line: u64) {
         if !self.gave_up
             && self.first_shape.is_none()
@@ -964,36 +990,44 @@ impl ValueSink for Recorder {
         if self.gave_up {
             return true;
         }
-        match audit_json::decode_line(bytes) {
-            Some(decoded) => {
-                self.take(decoded, line, Container::TopLevel, None);
-                true
-            }
-            None => false,
+        let mut placed = Placed {
+            recorder: self,
+            line,
+            container: Container::TopLevel,
+            cut: Cut::No,
+        };
+        let decoded = audit_json::decode_line(bytes, &mut placed);
+        if decoded {
+            self.check_give_up(line);
         }
+        decoded
     }
 
     fn value(&mut self, value: json_splitter::Value<'_>) {
         if self.gave_up {
             return;
         }
-        let truncated = match value.end {
+        let cut = match value.end {
             End::Overlong => {
-                self.skip(
-                    value.line,
-                    format!(
-                        "JSON value longer than {} MiB",
-                        json_splitter::MAX_VALUE_BYTES >> 20
-                    ),
-                );
+                let limit = json_splitter::MAX_VALUE_BYTES >> 20;
+                self.skip(value.line, format!("JSON value longer than {limit} MiB"));
                 self.check_give_up(value.line);
                 return;
             }
-            End::Truncated { on_last_line } => Some(on_last_line),
-            End::Complete | End::Broken => None,
+            End::Truncated { on_last_line: true } => Cut::LastLine,
+            End::Truncated {
+                on_last_line: false,
+            } => Cut::EndOfFile,
+            End::Complete | End::Broken => Cut::No,
         };
-        let decoded = audit_json::decode(value.bytes);
-        self.take(decoded, value.line, value.container, truncated);
+        let mut placed = Placed {
+            recorder: self,
+            line: value.line,
+            container: value.container,
+            cut,
+        };
+        audit_json::decode(value.bytes, &mut placed);
+        self.check_give_up(value.line);
     }
 
     fn garbage(&mut self, line: u64, reason: String) {

@@ -8,7 +8,7 @@ use std::fmt;
 use serde::de::{self, value::MapAccessDeserializer, Deserializer, MapAccess, Visitor};
 use serde::Deserialize;
 
-use super::audit_json::{self, Decoded, RawEntry};
+use super::audit_json::{self, DecodeSink, RawEvent, RawWrapper, Shape};
 use super::Skip;
 use crate::record::AuditRecord;
 
@@ -25,7 +25,7 @@ pub(super) struct RawProperties<'a> {
 /// (and Log Analytics queries) give it as an object.
 pub(super) enum LogPayload<'a> {
     Text(Cow<'a, str>),
-    Event(Box<RawEntry<'a>>),
+    Event(Box<RawEvent<'a>>),
 }
 
 impl<'de: 'a, 'a> Deserialize<'de> for LogPayload<'a> {
@@ -46,7 +46,7 @@ impl<'de: 'a, 'a> Deserialize<'de> for LogPayload<'a> {
                 Ok(LogPayload::Text(Cow::Owned(text)))
             }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
-                RawEntry::deserialize(MapAccessDeserializer::new(map))
+                RawEvent::deserialize(MapAccessDeserializer::new(map))
                     .map(|event| LogPayload::Event(Box::new(event)))
             }
         }
@@ -55,7 +55,7 @@ impl<'de: 'a, 'a> Deserialize<'de> for LogPayload<'a> {
 }
 
 /// The record of an AKS diagnostic record (`category` and `properties.log`).
-pub(super) fn aks_record(entry: RawEntry<'_>) -> Result<AuditRecord, Skip> {
+pub(super) fn aks_record(entry: RawWrapper<'_>) -> Result<AuditRecord, Skip> {
     if let Some(category) = entry.category.as_deref() {
         if !AKS_AUDIT_CATEGORIES.contains(&category) {
             return Err(Skip::new(format!(
@@ -67,13 +67,13 @@ pub(super) fn aks_record(entry: RawEntry<'_>) -> Result<AuditRecord, Skip> {
         Some(LogPayload::Text(text)) => {
             audit_json::decode_embedded(&text, "AKS properties.log is not an audit event")
         }
-        Some(LogPayload::Event(event)) => event.event_record(),
+        Some(LogPayload::Event(event)) => event.record(),
         None => Err(Skip::new("AKS diagnostic record without properties.log")),
     }
 }
 
 /// The record of a CloudWatch Logs event (`message` holding the audit event).
-pub(super) fn cloudwatch_record(entry: RawEntry<'_>) -> Result<AuditRecord, Skip> {
+pub(super) fn cloudwatch_record(entry: RawWrapper<'_>) -> Result<AuditRecord, Skip> {
     let message = entry.message.unwrap_or_default();
     if !message.trim_start().starts_with('{') {
         // An EKS log group also holds authenticator and controller-manager streams.
@@ -108,26 +108,26 @@ fn looks_like_timestamp(token: &str) -> bool {
 }
 
 /// One `<timestamp> <JSON event>` line.
-pub(super) fn decode_timestamped(line: &str) -> Decoded {
+pub(super) fn decode_timestamped(line: &str, sink: &mut impl DecodeSink) {
     match timestamped_json(line) {
-        Some(json) => audit_json::decode(json.as_bytes()),
-        None => Decoded {
-            shape: audit_json::Shape::Unknown,
-            outcome: audit_json::Outcome::Skip(Skip::new("not a `<timestamp> <JSON event>` line")),
-        },
+        Some(json) => audit_json::decode(json.as_bytes(), sink),
+        None => sink.skip(
+            Shape::Unknown,
+            Skip::new("not a `<timestamp> <JSON event>` line"),
+        ),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::audit_json::{decode, Outcome, Shape};
+    use crate::ingest::audit_json::decoded;
 
     fn record(json: &str) -> AuditRecord {
-        match decode(json.as_bytes()).outcome {
-            Outcome::Record(record) => record,
-            Outcome::Skip(skip) => panic!("{}", skip.reason),
-            Outcome::Nothing => panic!("nothing"),
+        match decoded(json.as_bytes()).result {
+            Some(Ok(record)) => record,
+            Some(Err(skip)) => panic!("{}", skip.reason),
+            None => panic!("nothing"),
         }
     }
 
@@ -137,9 +137,9 @@ mod tests {
         let object = r#"{"category":"kube-audit-admin","properties":{"log":{"kind":"Event","verb":"get","objectRef":{"resource":"pods"}}}}"#;
         assert_eq!(record(text), record(object));
         assert_eq!(record(text).resource.as_deref(), Some("pods"));
-        let other = decode(br#"{"category":"guard","properties":{"log":"x"}}"#);
-        assert_eq!(other.shape, Shape::Aks);
-        assert!(matches!(other.outcome, Outcome::Skip(skip) if skip.reason.contains("\"guard\"")));
+        let other = decoded(br#"{"category":"guard","properties":{"log":"x"}}"#);
+        assert_eq!(other.shape, Some(Shape::Aks));
+        assert!(matches!(other.result, Some(Err(skip)) if skip.reason.contains("\"guard\"")));
     }
 
     #[test]
@@ -148,9 +148,9 @@ mod tests {
         let record = record(event);
         assert_eq!(record.verb, "create");
         assert_eq!(record.subresource.as_deref(), Some("binding"));
-        let other = decode(br#"{"timestamp":1,"message":"time=\"x\" level=info msg=\"hello\""}"#);
-        assert_eq!(other.shape, Shape::CloudWatch);
-        assert!(matches!(other.outcome, Outcome::Skip(_)));
+        let other = decoded(br#"{"timestamp":1,"message":"time=\"x\" level=info msg=\"hello\""}"#);
+        assert_eq!(other.shape, Some(Shape::CloudWatch));
+        assert!(matches!(other.result, Some(Err(_))));
     }
 
     #[test]

@@ -98,7 +98,7 @@ pub struct BnParams {
     pub score: StructureScore,
     /// Most parents any variable may have (1..=4).
     pub max_parents: usize,
-    /// BDeu's equivalent sample size: the weight of its uniform prior, in windows.
+    /// BDs' and BDeu's equivalent sample size: the weight of their uniform prior, in windows.
     pub equivalent_sample_size: f64,
     /// How much of a table's row is left to the back-off.
     pub smoothing: CptSmoothing,

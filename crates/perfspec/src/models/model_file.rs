@@ -9,14 +9,16 @@
 //! `vocabulary` lists the event types in id order, each with its verb and resource, so that a
 //! loaded model can be asked about types by name and about verb × resource pairs. `weights` is
 //! the kind's own: the counts of the count-based models (integers, so that a loaded model gives
-//! bit-identical probabilities), the learned parameters of a neural one. JSON through serde_json
+//! bit-identical probabilities), the learned parameters of a neural one (the LSTM's matrices as
+//! plain float arrays, which JSON carries exactly: f32 values print in their shortest form that
+//! reads back to the same value, and the training history). JSON through serde_json
 //! only, so the page (wasm32) reads the same files. Reading never panics: a damaged, foreign,
 //! newer or inconsistent file is an error that says what is wrong.
 
 use serde::{Deserialize, Serialize};
 
 use super::{
-    BayesianNetwork, Learner, ModelKind, MostFrequentModel, NextEventModel, NgramModel,
+    BayesianNetwork, Learner, LstmModel, ModelKind, MostFrequentModel, NextEventModel, NgramModel,
     RepeatLastModel,
 };
 use crate::pipeline::MAX_WINDOW;
@@ -228,7 +230,7 @@ pub fn load(text: &str) -> Result<LoadedModel, ModelFileError> {
         ModelKind::Repeat => {
             restore::<RepeatLastModel>(hyper_parameters, weights, &vocabulary, window)?
         }
-        ModelKind::Lstm => return Err(ModelFileError::NotBuilt(kind)),
+        ModelKind::Lstm => restore::<LstmModel>(hyper_parameters, weights, &vocabulary, window)?,
     };
     Ok(LoadedModel {
         model,

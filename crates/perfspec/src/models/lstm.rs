@@ -1,0 +1,236 @@
+//! The LSTM next-event model (SPEC §4): embedding → LSTM (1–2 layers) → dropout → linear →
+//! softmax, trained with burn ([`LstmTrainer`]) and run by hand on the plain weights
+//! (`lstm_forward`). A fitted model holds no burn state: it predicts, saves and loads with
+//! serde_json alone, in the CLI and in the browser.
+
+use serde::{Deserialize, Serialize};
+
+use super::lstm_forward::Forward;
+use super::lstm_trainer::{LstmTrainer, StepOutcome, StopReason};
+use super::lstm_weights::LstmWeights;
+use super::{
+    report_fit, EpochRecord, FitData, FitError, Learner, LstmParams, ModelKind, NextEventModel,
+};
+use crate::progress::{Cancelled, Progress};
+use crate::vocabulary::Vocabulary;
+
+/// How a model was trained, as its file keeps it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrainingSummary {
+    /// The epoch whose weights the model holds (1-based; 0 = the initial weights).
+    pub best_epoch: usize,
+    pub stop_reason: StopReason,
+    pub history: Vec<EpochRecord>,
+}
+
+#[derive(Debug, Clone)]
+pub struct LstmModel {
+    params: LstmParams,
+    window: usize,
+    forward: Forward,
+    training: Option<TrainingSummary>,
+}
+
+/// The `weights` of a model file: the matrices, and how training went.
+#[derive(Serialize, Deserialize)]
+struct SavedLstm {
+    #[serde(flatten)]
+    weights: LstmWeights,
+    #[serde(default)]
+    training: Option<TrainingSummary>,
+}
+
+impl LstmModel {
+    /// A model of `weights` (checked beforehand), without training history.
+    pub(crate) fn from_weights(params: LstmParams, window: usize, weights: LstmWeights) -> Self {
+        Self {
+            params,
+            window,
+            forward: Forward::new(weights),
+            training: None,
+        }
+    }
+
+    pub(crate) fn trained(
+        params: LstmParams,
+        window: usize,
+        weights: LstmWeights,
+        history: Vec<EpochRecord>,
+        best_epoch: usize,
+        stop_reason: StopReason,
+    ) -> Self {
+        Self {
+            training: Some(TrainingSummary {
+                best_epoch,
+                stop_reason,
+                history,
+            }),
+            ..Self::from_weights(params, window, weights)
+        }
+    }
+
+    pub fn params(&self) -> &LstmParams {
+        &self.params
+    }
+
+    /// The learned matrices.
+    pub fn lstm_weights(&self) -> &LstmWeights {
+        self.forward.weights()
+    }
+
+    pub(crate) fn into_weights(self) -> LstmWeights {
+        self.forward.weights().clone()
+    }
+
+    /// How training went: best epoch, why it stopped, the per-epoch history.
+    pub fn training(&self) -> Option<&TrainingSummary> {
+        self.training.as_ref()
+    }
+
+    /// The distributions burn's own forward pass gives for `contexts` (all of one length,
+    /// within the window): the reference the hand-written inference is tested against. Builds a
+    /// burn network each call; for tests and checks, not for serving.
+    pub fn reference_distributions(&self, contexts: &[Vec<u32>]) -> Vec<Vec<f64>> {
+        super::lstm_net::reference_distributions(self.forward.weights(), contexts)
+    }
+
+    /// Fits without progress reports: [`LstmTrainer`] run to its end.
+    pub fn fit(data: &FitData<'_>, params: &LstmParams) -> Result<Self, FitError> {
+        Ok(Self::run(LstmTrainer::new(data, params)?, &mut |_| true)?)
+    }
+
+    /// Fits by looping over [`LstmTrainer`]'s steps, reporting every mini-batch and epoch;
+    /// the sink returning false stops at the next mini-batch.
+    pub fn run(
+        mut trainer: LstmTrainer,
+        progress: &mut dyn FnMut(&Progress) -> bool,
+    ) -> Result<Self, Cancelled> {
+        let epochs = trainer.params().epochs;
+        report_fit(progress, 0.0, format!("LSTM: up to {epochs} epochs"))?;
+        loop {
+            let outcome = trainer.step();
+            let fraction = trainer.fraction();
+            match outcome {
+                StepOutcome::Batch(batch) => report_fit(
+                    progress,
+                    fraction,
+                    format!(
+                        "epoch {}/{epochs}, batch {}/{}, loss {:.4}",
+                        batch.epoch, batch.batch, batch.batches, batch.loss
+                    ),
+                )?,
+                StepOutcome::Epoch {
+                    record, stopped, ..
+                } => {
+                    report_fit(
+                        progress,
+                        fraction,
+                        format!(
+                            "epoch {}/{epochs}: loss {:.4}, validation loss {:.4}, top-1 {:.3}, \
+                             learning rate {}",
+                            record.epoch,
+                            record.train_loss,
+                            record.validation_loss,
+                            record.validation_accuracy,
+                            record.learning_rate
+                        ),
+                    )?;
+                    if stopped.is_some() {
+                        break;
+                    }
+                }
+                StepOutcome::Finished(_) => break,
+            }
+        }
+        let model = trainer.finish();
+        if let Some(training) = &model.training {
+            report_fit(
+                progress,
+                1.0,
+                format!(
+                    "LSTM: stopped by {} after {} epochs, epoch {} kept",
+                    training.stop_reason.label(),
+                    training.history.len(),
+                    training.best_epoch
+                ),
+            )?;
+        }
+        Ok(model)
+    }
+}
+
+impl Learner for LstmModel {
+    type Params = LstmParams;
+
+    fn learn(
+        data: &FitData<'_>,
+        params: &LstmParams,
+        progress: &mut dyn FnMut(&Progress) -> bool,
+    ) -> Result<Self, Cancelled> {
+        Self::run(LstmTrainer::start(data, params), progress)
+    }
+
+    fn restore(
+        params: LstmParams,
+        weights: serde_json::Value,
+        vocabulary: &Vocabulary,
+        window: usize,
+    ) -> Result<Self, String> {
+        params.validate()?;
+        let saved: SavedLstm = serde_json::from_value(weights)
+            .map_err(|error| format!("the LSTM weights are malformed: {error}"))?;
+        saved.weights.check(
+            vocabulary.len(),
+            params.embedding,
+            params.hidden,
+            params.layers,
+        )?;
+        Ok(Self {
+            training: saved.training,
+            ..Self::from_weights(params, window, saved.weights)
+        })
+    }
+}
+
+impl NextEventModel for LstmModel {
+    fn kind(&self) -> ModelKind {
+        ModelKind::Lstm
+    }
+
+    fn window(&self) -> usize {
+        self.window
+    }
+
+    fn vocabulary_size(&self) -> usize {
+        self.forward.vocabulary_size()
+    }
+
+    fn distribution(&self, context: &[u32], out: &mut [f64]) {
+        let context = &context[context.len().saturating_sub(self.window)..];
+        self.forward.distribution(context, out);
+    }
+
+    fn history(&self) -> Option<&[EpochRecord]> {
+        self.training
+            .as_ref()
+            .map(|training| training.history.as_slice())
+    }
+
+    fn hyper_parameters(&self) -> serde_json::Value {
+        serde_json::to_value(&self.params).unwrap_or_default()
+    }
+
+    fn weights(&self) -> serde_json::Value {
+        #[derive(Serialize)]
+        struct Saving<'a> {
+            #[serde(flatten)]
+            weights: &'a LstmWeights,
+            training: &'a Option<TrainingSummary>,
+        }
+        serde_json::to_value(Saving {
+            weights: self.forward.weights(),
+            training: &self.training,
+        })
+        .unwrap_or_default()
+    }
+}

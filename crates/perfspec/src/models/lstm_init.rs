@@ -1,0 +1,137 @@
+//! The LSTM's initial weights, drawn from the fit's seed alone.
+//!
+//! burn's initialisers draw from one random generator per backend, shared by the whole process
+//! (`Device::seed` reseeds it for everyone), so two fits running at once — parallel tests, or the
+//! CLI and a library caller — would interleave their draws. Drawing the initial weights here from
+//! a generator the fit owns makes a seed reproduce a model whatever else runs.
+//!
+//! The distributions are Keras's defaults for the same layers, the reference the project
+//! compares against: embedding uniform in ±0.05; LSTM input kernels Glorot-uniform over the four
+//! gates together, recurrent kernels orthogonal, biases zero except the forget gate's at 1;
+//! the output layer Glorot-uniform with a zero bias.
+
+use rand::rngs::ChaCha8Rng;
+use rand::{RngExt, SeedableRng};
+
+use super::lstm_weights::{LayerWeights, LstmWeights, Matrix, GATE_ORDER};
+
+/// Sizes of the network.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Shape {
+    pub vocabulary: usize,
+    pub embedding: usize,
+    pub hidden: usize,
+    pub layers: usize,
+}
+
+/// Initial weights for `shape`, the same for the same seed.
+pub(crate) fn initial_weights(shape: Shape, seed: u64) -> LstmWeights {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let Shape {
+        vocabulary,
+        embedding,
+        hidden,
+        layers,
+    } = shape;
+    let embedding = uniform(&mut rng, vocabulary, embedding, 0.05);
+    let layers = (0..layers)
+        .map(|index| {
+            let d_input = if index == 0 { embedding.cols } else { hidden };
+            let input = glorot(&mut rng, d_input, 4 * hidden);
+            let recurrent = orthogonal_rows(&mut rng, hidden, 4 * hidden);
+            let mut bias = vec![0.0; 4 * hidden];
+            bias[hidden..2 * hidden].fill(1.0);
+            LayerWeights {
+                input,
+                recurrent,
+                bias,
+            }
+        })
+        .collect();
+    LstmWeights {
+        gate_order: GATE_ORDER.into(),
+        embedding,
+        layers,
+        output: glorot(&mut rng, hidden, vocabulary),
+        output_bias: vec![0.0; vocabulary],
+    }
+}
+
+fn uniform(rng: &mut ChaCha8Rng, rows: usize, cols: usize, limit: f64) -> Matrix {
+    let data = (0..rows * cols)
+        .map(|_| ((rng.random::<f64>() * 2.0 - 1.0) * limit) as f32)
+        .collect();
+    Matrix { rows, cols, data }
+}
+
+/// Glorot (Xavier) uniform: ±sqrt(6 / (fan_in + fan_out)).
+fn glorot(rng: &mut ChaCha8Rng, rows: usize, cols: usize) -> Matrix {
+    uniform(rng, rows, cols, (6.0 / (rows + cols) as f64).sqrt())
+}
+
+/// A standard normal draw (Box–Muller).
+fn normal(rng: &mut ChaCha8Rng) -> f64 {
+    let u1 = 1.0 - rng.random::<f64>();
+    let u2 = rng.random::<f64>();
+    (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
+}
+
+/// A `rows × cols` matrix (`rows ≤ cols`) with orthonormal rows: Gram–Schmidt on normal draws,
+/// as Keras's orthogonal initialiser gives for a recurrent kernel.
+fn orthogonal_rows(rng: &mut ChaCha8Rng, rows: usize, cols: usize) -> Matrix {
+    let mut basis: Vec<Vec<f64>> = Vec::with_capacity(rows);
+    while basis.len() < rows {
+        let mut v: Vec<f64> = (0..cols).map(|_| normal(rng)).collect();
+        // Twice, for numerical orthogonality.
+        for _ in 0..2 {
+            for b in &basis {
+                let dot: f64 = v.iter().zip(b).map(|(x, y)| x * y).sum();
+                for (x, y) in v.iter_mut().zip(b) {
+                    *x -= dot * y;
+                }
+            }
+        }
+        let norm = v.iter().map(|x| x * x).sum::<f64>().sqrt();
+        if norm > 1e-6 {
+            basis.push(v.into_iter().map(|x| x / norm).collect());
+        }
+    }
+    Matrix {
+        rows,
+        cols,
+        data: basis.into_iter().flatten().map(|x| x as f32).collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn same_seed_same_weights_and_orthonormal_recurrence() {
+        let shape = Shape {
+            vocabulary: 7,
+            embedding: 3,
+            hidden: 5,
+            layers: 2,
+        };
+        let a = initial_weights(shape, 11);
+        assert_eq!(a, initial_weights(shape, 11));
+        assert_ne!(a, initial_weights(shape, 12));
+        a.check(7, 3, 5, 2).unwrap();
+        let recurrent = &a.layers[1].recurrent;
+        for i in 0..5 {
+            for j in 0..5 {
+                let dot: f32 = recurrent
+                    .row(i)
+                    .iter()
+                    .zip(recurrent.row(j))
+                    .map(|(x, y)| x * y)
+                    .sum();
+                let expected = if i == j { 1.0 } else { 0.0 };
+                assert!((dot - expected).abs() < 1e-5, "{i} {j} {dot}");
+            }
+        }
+        assert!(a.layers[0].bias[5..10].iter().all(|&b| b == 1.0));
+    }
+}

@@ -1,0 +1,238 @@
+//! The LSTM network as a burn module, for training (and as the reference the hand-written
+//! inference is tested against): embedding → LSTM layers → dropout → linear. Built from and
+//! exported to the plain weights of [`LstmWeights`].
+//!
+//! burn's `Lstm` keeps one `GateController` per gate, each an input and a hidden `Linear`; the
+//! input ones carry the bias, the hidden ones have none, so that the four gates together are
+//! exactly the `4H`-wide matrices of the plain weights.
+//!
+//! Dropout uses masks the trainer draws from its own seeded generator ([`DropoutMasks`]), not
+//! burn's `Dropout`, whose draws come from the backend's process-wide generator (see
+//! `lstm_init`).
+
+use burn::module::{Module, Param};
+use burn::nn::{Embedding, GateController, Initializer, Linear, Lstm, LstmConfig};
+use burn::tensor::{Device, Int, Tensor, TensorData};
+
+use super::lstm_weights::{LayerWeights, LstmWeights, Matrix, GATE_ORDER};
+
+#[derive(Module, Debug)]
+pub(crate) struct LstmNet {
+    embedding: Embedding,
+    layers: Vec<Lstm>,
+    output: Linear,
+}
+
+/// Multipliers of inverted dropout for one batch: 0 for a dropped unit, `1 / (1 - p)` for a kept
+/// one.
+pub(crate) struct DropoutMasks {
+    /// `[batch, window, hidden]`, applied to each layer's output sequence but the last's.
+    pub between: Vec<Tensor<3>>,
+    /// `[batch, hidden]`, applied to the last layer's final hidden state.
+    pub output: Tensor<2>,
+}
+
+fn param2(matrix: &Matrix, device: &Device) -> Param<Tensor<2>> {
+    Param::from_data(
+        TensorData::new(matrix.data.clone(), [matrix.rows, matrix.cols]),
+        device,
+    )
+}
+
+fn param1(values: &[f32], device: &Device) -> Param<Tensor<1>> {
+    Param::from_data(TensorData::new(values.to_vec(), [values.len()]), device)
+}
+
+/// Columns `block·H .. (block+1)·H` of a `rows × 4H` matrix.
+fn gate_block(matrix: &Matrix, block: usize, hidden: usize) -> Matrix {
+    let mut data = Vec::with_capacity(matrix.rows * hidden);
+    for row in 0..matrix.rows {
+        data.extend_from_slice(&matrix.row(row)[block * hidden..(block + 1) * hidden]);
+    }
+    Matrix {
+        rows: matrix.rows,
+        cols: hidden,
+        data,
+    }
+}
+
+fn read(tensor: Tensor<2>) -> Matrix {
+    let [rows, cols] = tensor.dims();
+    Matrix {
+        rows,
+        cols,
+        data: read_values(tensor.into_data()),
+    }
+}
+
+fn read_values(data: TensorData) -> Vec<f32> {
+    // The tensors are created as f32 and stay f32; converting is a no-op then.
+    data.try_into_vec_as::<f32>()
+        .unwrap_or_else(|error| unreachable!("a float tensor reads as f32: {error:?}"))
+}
+
+impl LstmNet {
+    /// The network holding `weights`, on `device` (`Device::flex().autodiff()` to train,
+    /// `Device::flex()` to run).
+    pub fn from_weights(weights: &LstmWeights, device: &Device) -> Self {
+        let hidden = weights.hidden_size();
+        let layers = weights
+            .layers
+            .iter()
+            .map(|layer| {
+                let mut lstm = LstmConfig::new(layer.input.rows, hidden, true)
+                    // Every parameter is replaced below: nothing is drawn.
+                    .with_initializer(Initializer::Zeros)
+                    .init(device);
+                let gate = |block: usize| GateController {
+                    input_transform: Linear {
+                        weight: param2(&gate_block(&layer.input, block, hidden), device),
+                        bias: Some(param1(
+                            &layer.bias[block * hidden..(block + 1) * hidden],
+                            device,
+                        )),
+                    },
+                    hidden_transform: Linear {
+                        weight: param2(&gate_block(&layer.recurrent, block, hidden), device),
+                        bias: None,
+                    },
+                };
+                lstm.input_gate = gate(0);
+                lstm.forget_gate = Some(gate(1));
+                lstm.cell_gate = gate(2);
+                lstm.output_gate = gate(3);
+                lstm
+            })
+            .collect();
+        Self {
+            embedding: Embedding {
+                weight: param2(&weights.embedding, device),
+            },
+            layers,
+            output: Linear {
+                weight: param2(&weights.output, device),
+                bias: Some(param1(&weights.output_bias, device)),
+            },
+        }
+    }
+
+    /// The current parameters as plain weights.
+    pub fn to_weights(&self) -> LstmWeights {
+        let embedding = read(self.embedding.weight.val());
+        let layers = self
+            .layers
+            .iter()
+            .map(|lstm| {
+                let gates: [&GateController; 4] = [
+                    &lstm.input_gate,
+                    lstm.forget_gate
+                        .as_ref()
+                        .unwrap_or_else(|| unreachable!("built with a forget gate")),
+                    &lstm.cell_gate,
+                    &lstm.output_gate,
+                ];
+                let blocks = |part: fn(&GateController) -> &Linear| {
+                    let parts: Vec<Matrix> = gates
+                        .iter()
+                        .map(|gate| read(part(gate).weight.val()))
+                        .collect();
+                    join_columns(&parts)
+                };
+                let mut bias = Vec::new();
+                for gate in gates {
+                    let hidden_size = lstm.d_hidden;
+                    let mut values = vec![0.0f32; hidden_size];
+                    for linear in [&gate.input_transform, &gate.hidden_transform] {
+                        if let Some(b) = &linear.bias {
+                            for (v, x) in values.iter_mut().zip(read_values(b.val().into_data())) {
+                                *v += x;
+                            }
+                        }
+                    }
+                    bias.extend(values);
+                }
+                LayerWeights {
+                    input: blocks(|gate| &gate.input_transform),
+                    recurrent: blocks(|gate| &gate.hidden_transform),
+                    bias,
+                }
+            })
+            .collect();
+        let output = read(self.output.weight.val());
+        let output_bias = match &self.output.bias {
+            Some(bias) => read_values(bias.val().into_data()),
+            None => vec![0.0; output.cols],
+        };
+        LstmWeights {
+            gate_order: GATE_ORDER.into(),
+            embedding,
+            layers,
+            output,
+            output_bias,
+        }
+    }
+
+    /// Logits `[batch, vocabulary]` for contexts `[batch, window]`; `masks` during training.
+    pub fn forward(&self, contexts: Tensor<2, Int>, masks: Option<&DropoutMasks>) -> Tensor<2> {
+        let mut sequence = self.embedding.forward(contexts);
+        let last = self.layers.len() - 1;
+        let mut hidden = None;
+        for (index, lstm) in self.layers.iter().enumerate() {
+            let (outputs, state) = lstm.forward(sequence.clone(), None);
+            if index == last {
+                hidden = Some(state.hidden);
+            } else {
+                sequence = match masks {
+                    Some(masks) => outputs * masks.between[index].clone(),
+                    None => outputs,
+                };
+            }
+        }
+        let hidden = hidden.unwrap_or_else(|| unreachable!("at least one layer"));
+        let hidden = match masks {
+            Some(masks) => hidden * masks.output.clone(),
+            None => hidden,
+        };
+        self.output.forward(hidden)
+    }
+}
+
+/// Side by side: `[rows × a] [rows × b] ...` → `rows × (a + b + ...)`.
+fn join_columns(parts: &[Matrix]) -> Matrix {
+    let rows = parts[0].rows;
+    let cols: usize = parts.iter().map(|part| part.cols).sum();
+    let mut data = Vec::with_capacity(rows * cols);
+    for row in 0..rows {
+        for part in parts {
+            data.extend_from_slice(part.row(row));
+        }
+    }
+    Matrix { rows, cols, data }
+}
+
+/// The distribution burn's own forward gives for each context (all of one length), on the plain
+/// CPU device: the reference the hand-written inference is tested against. Slow; not for
+/// serving.
+pub(crate) fn reference_distributions(
+    weights: &LstmWeights,
+    contexts: &[Vec<u32>],
+) -> Vec<Vec<f64>> {
+    let device = Device::flex();
+    let net = LstmNet::from_weights(weights, &device);
+    let window = contexts.first().map_or(0, Vec::len);
+    if contexts.is_empty() || window == 0 {
+        return Vec::new();
+    }
+    let ids: Vec<i64> = contexts
+        .iter()
+        .flat_map(|context| context.iter().map(|&id| i64::from(id)))
+        .collect();
+    let input =
+        Tensor::<2, Int>::from_data(TensorData::new(ids, [contexts.len(), window]), &device);
+    let probabilities = burn::tensor::activation::softmax(net.forward(input, None), 1);
+    let vocabulary = weights.vocabulary_size();
+    read_values(probabilities.into_data())
+        .chunks(vocabulary)
+        .map(|row| row.iter().map(|&p| f64::from(p)).collect())
+        .collect()
+}

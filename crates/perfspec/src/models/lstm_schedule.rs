@@ -1,0 +1,113 @@
+//! When the LSTM stops and how its learning rate falls: early stopping on the monitored loss
+//! with patience, and reduce-on-plateau (factor, patience, minimum), as Keras's `EarlyStopping`
+//! and `ReduceLROnPlateau` callbacks do with `min_delta = 0` and no cooldown.
+
+/// What one epoch's loss decided.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Verdict {
+    /// The loss is the best so far: its weights are the ones to keep.
+    pub improved: bool,
+    /// `patience` epochs in a row without a better loss: training ends.
+    pub stop: bool,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Schedule {
+    patience: usize,
+    lr_factor: f64,
+    lr_patience: usize,
+    min_learning_rate: f64,
+    learning_rate: f64,
+    best: f64,
+    best_epoch: usize,
+    /// Epochs since the best, for early stopping.
+    since_best: usize,
+    /// Epochs without improvement since the rate last changed.
+    lr_wait: usize,
+}
+
+impl Schedule {
+    pub fn new(
+        learning_rate: f64,
+        patience: usize,
+        lr_factor: f64,
+        lr_patience: usize,
+        min_learning_rate: f64,
+    ) -> Self {
+        Self {
+            patience,
+            lr_factor,
+            lr_patience,
+            min_learning_rate,
+            learning_rate,
+            best: f64::INFINITY,
+            best_epoch: 0,
+            since_best: 0,
+            lr_wait: 0,
+        }
+    }
+
+    /// The rate for the next epoch.
+    pub fn learning_rate(&self) -> f64 {
+        self.learning_rate
+    }
+
+    /// The epoch (1-based) of the best loss, 0 before any finite loss.
+    pub fn best_epoch(&self) -> usize {
+        self.best_epoch
+    }
+
+    /// Records the monitored loss of `epoch`. A non-finite loss never improves.
+    pub fn observe(&mut self, epoch: usize, loss: f64) -> Verdict {
+        if loss < self.best {
+            self.best = loss;
+            self.best_epoch = epoch;
+            self.since_best = 0;
+            self.lr_wait = 0;
+            return Verdict {
+                improved: true,
+                stop: false,
+            };
+        }
+        self.since_best += 1;
+        self.lr_wait += 1;
+        if self.lr_wait >= self.lr_patience {
+            if self.learning_rate > self.min_learning_rate {
+                self.learning_rate =
+                    (self.learning_rate * self.lr_factor).max(self.min_learning_rate);
+            }
+            self.lr_wait = 0;
+        }
+        Verdict {
+            improved: false,
+            stop: self.since_best >= self.patience,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plateau_halves_the_rate_then_patience_stops() {
+        let mut schedule = Schedule::new(0.01, 3, 0.5, 2, 0.003);
+        assert!(schedule.observe(1, 2.0).improved);
+        assert!(schedule.observe(2, 1.5).improved);
+        let v = schedule.observe(3, 1.6);
+        assert!(!v.improved && !v.stop);
+        assert_eq!(schedule.learning_rate(), 0.01);
+        assert!(!schedule.observe(4, 1.5).stop, "equal is no improvement");
+        assert_eq!(schedule.learning_rate(), 0.005);
+        let v = schedule.observe(5, f64::NAN);
+        assert!(!v.improved && v.stop);
+        assert_eq!(schedule.best_epoch(), 2);
+        // The floor holds.
+        let mut schedule = Schedule::new(0.01, 10, 0.5, 1, 0.003);
+        schedule.observe(1, 1.0);
+        for epoch in 2..6 {
+            schedule.observe(epoch, 2.0);
+        }
+        assert_eq!(schedule.learning_rate(), 0.003);
+    }
+}

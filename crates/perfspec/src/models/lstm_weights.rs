@@ -1,0 +1,143 @@
+//! The LSTM's learned parameters as plain row-major `f32` matrices: what a model file stores,
+//! what the hand-written inference reads, and what the burn network is built from and exported
+//! to. Nothing here depends on burn, so loading a model needs neither burn nor autodiff.
+//!
+//! Layout (`H` = hidden size, `V` = vocabulary size, `E` = embedding size):
+//! - `embedding`: `V × E`, row `t` is the vector of event type `t`;
+//! - per layer, `input`: `d_in × 4H` (`d_in` = `E` for the first layer, `H` after it),
+//!   `recurrent`: `H × 4H`, `bias`: `4H`; the four gate blocks of `4H` are in the order input,
+//!   forget, cell candidate, output (`i f g o`, as Keras stores them);
+//! - `output`: `H × V` and `output_bias`: `V`, giving the logits of the next event.
+
+use serde::{Deserialize, Serialize};
+
+/// The order of the four gate blocks in every `4H`-wide matrix and bias.
+pub const GATE_ORDER: &str = "ifgo";
+
+/// A row-major matrix.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Matrix {
+    pub rows: usize,
+    pub cols: usize,
+    pub data: Vec<f32>,
+}
+
+impl Matrix {
+    pub fn zeros(rows: usize, cols: usize) -> Self {
+        Self {
+            rows,
+            cols,
+            data: vec![0.0; rows * cols],
+        }
+    }
+
+    pub fn row(&self, row: usize) -> &[f32] {
+        &self.data[row * self.cols..(row + 1) * self.cols]
+    }
+
+    fn check(&self, name: &str, rows: usize, cols: usize) -> Result<(), String> {
+        if self.rows != rows || self.cols != cols {
+            return Err(format!(
+                "the LSTM's {name} matrix is {}×{}, expected {rows}×{cols}",
+                self.rows, self.cols
+            ));
+        }
+        if self.data.len() != rows * cols {
+            return Err(format!(
+                "the LSTM's {name} matrix holds {} values, expected {}",
+                self.data.len(),
+                rows * cols
+            ));
+        }
+        check_finite(name, &self.data)
+    }
+}
+
+fn check_finite(name: &str, values: &[f32]) -> Result<(), String> {
+    match values.iter().position(|value| !value.is_finite()) {
+        Some(at) => Err(format!("the LSTM's {name} has a non-finite value at {at}")),
+        None => Ok(()),
+    }
+}
+
+/// One LSTM layer: `gates = x · input + h · recurrent + bias`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LayerWeights {
+    pub input: Matrix,
+    pub recurrent: Matrix,
+    pub bias: Vec<f32>,
+}
+
+/// Every learned parameter of the network.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LstmWeights {
+    /// Always [`GATE_ORDER`]; written so that a reader of the file knows the layout.
+    pub gate_order: String,
+    pub embedding: Matrix,
+    pub layers: Vec<LayerWeights>,
+    pub output: Matrix,
+    pub output_bias: Vec<f32>,
+}
+
+impl LstmWeights {
+    pub fn vocabulary_size(&self) -> usize {
+        self.embedding.rows
+    }
+
+    pub fn embedding_size(&self) -> usize {
+        self.embedding.cols
+    }
+
+    pub fn hidden_size(&self) -> usize {
+        self.output.rows
+    }
+
+    /// Checks every shape against the expected sizes and that every value is finite, so that
+    /// inference can index without checks.
+    pub fn check(
+        &self,
+        vocabulary: usize,
+        embedding: usize,
+        hidden: usize,
+        layers: usize,
+    ) -> Result<(), String> {
+        if self.gate_order != GATE_ORDER {
+            return Err(format!(
+                "the LSTM's gate order is \"{}\", this build reads \"{GATE_ORDER}\"",
+                self.gate_order
+            ));
+        }
+        self.embedding.check("embedding", vocabulary, embedding)?;
+        if self.layers.len() != layers {
+            return Err(format!(
+                "the LSTM has {} layers in its weights and {layers} in its hyper-parameters",
+                self.layers.len()
+            ));
+        }
+        for (index, layer) in self.layers.iter().enumerate() {
+            let d_input = if index == 0 { embedding } else { hidden };
+            let name = |part: &str| format!("layer {} {part}", index + 1);
+            layer.input.check(&name("input"), d_input, 4 * hidden)?;
+            layer
+                .recurrent
+                .check(&name("recurrent"), hidden, 4 * hidden)?;
+            if layer.bias.len() != 4 * hidden {
+                return Err(format!(
+                    "the LSTM's {} has {} values, expected {}",
+                    name("bias"),
+                    layer.bias.len(),
+                    4 * hidden
+                ));
+            }
+            check_finite(&name("bias"), &layer.bias)?;
+        }
+        self.output.check("output", hidden, vocabulary)?;
+        if self.output_bias.len() != vocabulary {
+            return Err(format!(
+                "the LSTM's output bias has {} values, expected {vocabulary}",
+                self.output_bias.len()
+            ));
+        }
+        check_finite("output bias", &self.output_bias)
+    }
+}
