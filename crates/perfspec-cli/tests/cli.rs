@@ -1,31 +1,10 @@
 //! The command-line contract, run against the real logs in `../shared/data`.
 
-use std::path::PathBuf;
-
-use assert_cmd::Command;
 use serde_json::Value;
 
-fn shared(path: &str) -> String {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/data")
-        .join(path)
-        .to_string_lossy()
-        .into_owned()
-}
+mod common;
 
-fn perfspec() -> Command {
-    Command::cargo_bin("perfspec").unwrap()
-}
-
-fn json(args: &[&str]) -> Value {
-    let output = perfspec().args(args).output().unwrap();
-    assert!(
-        output.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    serde_json::from_slice(&output.stdout).expect("one JSON object on stdout")
-}
+use common::{json, perfspec, shared};
 
 #[test]
 fn prepare_json_reports_the_papers_counts() {

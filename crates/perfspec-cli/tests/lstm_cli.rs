@@ -1,31 +1,11 @@
 //! The LSTM on the command line: its flags, the `epochs_run` and `history` of its rows, and a
 //! saved LSTM predicting. Run in release (`cargo test --release -p perfspec-cli --test lstm_cli`).
 
-use std::path::PathBuf;
-
-use assert_cmd::Command;
 use serde_json::Value;
 
-fn sample() -> String {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/data/perfspec/audit-logs.csv")
-        .to_string_lossy()
-        .into_owned()
-}
+mod common;
 
-fn perfspec() -> Command {
-    Command::cargo_bin("perfspec").unwrap()
-}
-
-fn json(args: &[&str]) -> Value {
-    let output = perfspec().args(args).output().unwrap();
-    assert!(
-        output.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    serde_json::from_slice(&output.stdout).expect("one JSON object on stdout")
-}
+use common::{json, perfspec, sample};
 
 #[test]
 fn an_lstm_row_carries_its_epochs_and_history() {

@@ -3,29 +3,11 @@
 
 use std::path::PathBuf;
 
-use assert_cmd::Command;
 use serde_json::Value;
 
-fn sample() -> String {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/data/perfspec/audit-logs.csv")
-        .to_string_lossy()
-        .into_owned()
-}
+mod common;
 
-fn perfspec() -> Command {
-    Command::cargo_bin("perfspec").unwrap()
-}
-
-fn json(args: &[&str]) -> Value {
-    let output = perfspec().args(args).output().unwrap();
-    assert!(
-        output.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    serde_json::from_slice(&output.stdout).expect("one JSON object on stdout")
-}
+use common::{json, perfspec, sample};
 
 /// A fresh directory under the system's temp dir, unique to this test run.
 fn scratch(name: &str) -> PathBuf {
