@@ -359,16 +359,8 @@ pub fn prepare(records: &[AuditRecord], options: &PrepareOptions) -> PreparedDat
             for run in repeated_runs.iter().filter(|run| run.sequence == index) {
                 drop[run.repeat_start..run.repeat_start + run.length].fill(true);
             }
-            let mut position = 0;
-            ids.retain(|_| {
-                position += 1;
-                !drop[position - 1]
-            });
-            let mut position = 0;
-            members.retain(|_| {
-                position += 1;
-                !drop[position - 1]
-            });
+            retain_unmarked(ids, &drop);
+            retain_unmarked(members, &drop);
         }
         let after: usize = grouped_ids.iter().map(|(_, ids, _)| ids.len()).sum();
         steps.push(FunnelStep {
@@ -406,6 +398,12 @@ pub fn prepare(records: &[AuditRecord], options: &PrepareOptions) -> PreparedDat
         funnel: steps,
         repeated_runs,
     }
+}
+
+/// Keeps the items whose position is not marked in `drop`.
+fn retain_unmarked<T>(items: &mut Vec<T>, drop: &[bool]) {
+    let mut marks = drop.iter();
+    items.retain(|_| !marks.next().copied().unwrap_or(false));
 }
 
 /// Cuts the ordered records into labelled groups; within a group the order is kept.
