@@ -10,7 +10,7 @@ export CARGO_TARGET_DIR
 # make's exported PATH does not reliably reach commands it executes directly.
 TOOLS_PATH := PATH="$(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$$PATH"
 
-.PHONY: serve build test tools bench bench-browser
+.PHONY: serve build test tools bench bench-browser bench-models
 
 serve: tools
 	$(TOOLS_PATH) trunk serve --release --address 127.0.0.1 --port 8080
@@ -35,3 +35,10 @@ bench-browser: tools
 	cargo build --release -p perfspec-cli
 	$(TOOLS_PATH) trunk build --release --public-url /perfspec-learn/
 	$(TOOLS_PATH) node tests/e2e/bench.mjs $(SIZE)
+
+# The learners in the browser: INPUT is `sample` or a number of simulated audit events.
+INPUT ?= sample
+bench-models: tools
+	cargo build --release -p perfspec-cli
+	$(TOOLS_PATH) trunk build --release --public-url /perfspec-learn/
+	$(TOOLS_PATH) node tests/e2e/bench-models.mjs $(INPUT)

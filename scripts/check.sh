@@ -37,7 +37,15 @@ cargo_test() {
   cargo test --workspace --release 2>&1 | tee "$log_dir/cargo-test.log"
 }
 
+# Components in a real browser: wasm-bindgen-test drives headless Chromium through chromedriver.
+wasm_test() {
+  CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}" \
+    cargo test --release --target wasm32-unknown-unknown -p perfspec-charts --test canvas 2>&1 |
+    tee "$log_dir/wasm-test.log"
+}
+
 e2e() {
+  test -x "$CARGO_TARGET_DIR/release/perfspec" || cargo build --release -p perfspec-cli
   node tests/e2e/run.mjs 2>&1 | tee "$log_dir/e2e.log"
 }
 
@@ -46,9 +54,11 @@ step "clippy (native)" cargo clippy --workspace --all-targets --release -- -D wa
 step "cargo test (native)" cargo_test
 step "clippy (wasm32, perfspec-web)" \
   cargo clippy --target wasm32-unknown-unknown -p perfspec-web --release -- -D warnings
+step "wasm tests in Chromium (wasm-bindgen-test)" wasm_test
 step "trunk build (public url $E2E_PUBLIC_URL)" trunk build --release --public-url "$E2E_PUBLIC_URL"
-# The e2e test compares the page's counts with the CLI's.
-step "build perfspec CLI" cargo build --release -p perfspec-cli
+# The e2e test compares the page's counts with the CLI's. Its binary is the one `cargo test` built
+# for the CLI's own tests (a separate `cargo build -p perfspec-cli` would resolve features
+# differently and rebuild the engine).
 step "browser tests (tests/e2e)" e2e
 
 echo
@@ -65,7 +75,7 @@ read -r cargo_passed cargo_failed < <(awk '
     }
   }
   END { print p + 0, f + 0 }
-' "$log_dir/cargo-test.log")
+' "$log_dir/cargo-test.log" "$log_dir/wasm-test.log")
 read -r e2e_passed e2e_failed < <(
   awk '/^[0-9]+ passed, [0-9]+ failed$/ { p = $1; f = $3 } END { print p + 0, f + 0 }' "$log_dir/e2e.log"
 )
@@ -73,5 +83,5 @@ if [[ $e2e_passed -eq 0 ]]; then
   echo "the e2e runner reported no passed tests" >&2
   exit 1
 fi
-echo "cargo test: $cargo_passed passed, $cargo_failed failed; e2e: $e2e_passed passed, $e2e_failed failed"
+echo "cargo test (native and wasm): $cargo_passed passed, $cargo_failed failed; e2e: $e2e_passed passed, $e2e_failed failed"
 echo "$((cargo_passed + e2e_passed)) passed, $((cargo_failed + e2e_failed)) failed"

@@ -3,17 +3,36 @@
 use leptos::prelude::*;
 
 use crate::components::{
-    DataSummary, DropZone, ErrorBanner, PreparePanel, ProgressBar, ResultsTable, TrainPanel,
+    DataSummary, DropZone, ErrorBanner, ExportPanel, PredictPanel, PreparePanel, ProgressBar,
+    ResultsCharts, ResultsTable, ReviewPanel, TabBar, TabPanel, TrainPanel, VocabularyCharts,
     VocabularyTable,
 };
 use crate::engine_client::Engine;
-use crate::state::AppState;
+use crate::state::{AppState, Tab};
 
 #[component]
 pub fn App() -> impl IntoView {
     let state = AppState::new();
     provide_context(state);
-    provide_context(Engine::spawn(state));
+    let engine = Engine::spawn(state);
+    provide_context(engine);
+    if let Some(saved) = crate::persist::load() {
+        engine.apply_config(&saved);
+    }
+    // Every change of a setting is kept for the next visit (when the settings are valid).
+    Effect::new(move |_| {
+        let settings = state.settings;
+        settings.models.track();
+        settings.windows.track();
+        settings.k.track();
+        settings.split.track();
+        settings.seed.track();
+        settings.hyper_parameters.track();
+        state.prepare_options.track();
+        if let Ok(config) = state.run_config() {
+            crate::persist::save(&config);
+        }
+    });
     view! {
         <header class="page-header">
             <h1>"PerfSPEC Learn"</h1>
@@ -22,20 +41,63 @@ pub fn App() -> impl IntoView {
                 "Everything runs in this tab: your logs never leave the browser."
             </p>
         </header>
+        <TabBar/>
         <main>
-            <DropZone/>
             <ProgressBar/>
             <ErrorBanner/>
             <p class="visually-hidden" aria-live="polite">{move || state.notice.get()}</p>
-            <PreparePanel/>
-            <DataSummary/>
-            <TrainPanel/>
-            <ResultsTable/>
-            <VocabularyTable/>
+            <NextStep/>
+            <TabPanel tab=Tab::Data>
+                <DropZone/>
+                <PreparePanel/>
+                <DataSummary/>
+            </TabPanel>
+            <TabPanel tab=Tab::Vocabulary>
+                <VocabularyTable/>
+                <VocabularyCharts/>
+            </TabPanel>
+            <TabPanel tab=Tab::Train>
+                <TrainPanel/>
+            </TabPanel>
+            <TabPanel tab=Tab::Results>
+                <ResultsTable/>
+                <ResultsCharts/>
+            </TabPanel>
+            <TabPanel tab=Tab::Review>
+                <ReviewPanel/>
+            </TabPanel>
+            <TabPanel tab=Tab::Predict>
+                <PredictPanel/>
+            </TabPanel>
+            <TabPanel tab=Tab::Export>
+                <ExportPanel/>
+            </TabPanel>
         </main>
         <footer class="page-footer">
             "Method: Kermabon-Bobinnec et al., PerfSPEC, IEEE TDSC 2024. "
             "Sample data: the PerfSPEC dataset (CC BY 4.0)."
         </footer>
+    }
+}
+
+/// After a run, on the sections before Results: one click to the results.
+#[component]
+fn NextStep() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let show = move || {
+        state.report.with(Option::is_some)
+            && matches!(state.tab.get(), Tab::Data | Tab::Vocabulary | Tab::Train)
+            && !state.is_busy()
+    };
+    view! {
+        <Show when=show>
+            <p class="next-step" data-testid="next-step">
+                {move || state.report.with(|r| r.as_ref().map_or(0, |r| r.rows.len()))}
+                " models trained. "
+                <button type="button" class="link" on:click=move |_| state.tab.set(Tab::Results)>
+                    "See the results →"
+                </button>
+            </p>
+        </Show>
     }
 }

@@ -2,6 +2,7 @@
 
 use gloo_worker::{Spawnable, WorkerBridge};
 use leptos::prelude::*;
+use perfspec::run_config::RunConfig;
 use perfspec::{PrepareOptions, Stage};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -15,6 +16,11 @@ use crate::state::{AppState, RunStatus};
 const WORKER_SCRIPT: &str = "./worker.js";
 /// The bundled sample, copied next to the page by Trunk.
 pub const SAMPLE_FILE: &str = "sample_logs/audit-logs.csv";
+/// Between two model files of one "Model files" click: 4 a second, well under Chromium's limit
+/// of 10 downloads a second per frame, with room for the user's own export clicks.
+const DOWNLOAD_SPACING_MS: u32 = 250;
+/// The progress detail while the sample is fetched, by which its fetch knows it is still wanted.
+const FETCHING_SAMPLE: &str = "fetching the sample";
 
 /// A handle on the engine worker, cheap to copy into event handlers.
 #[derive(Clone, Copy)]
@@ -101,9 +107,20 @@ impl Engine {
     /// Fetches the bundled sample (a static file of this page) and loads it.
     pub fn load_sample(&self) {
         let engine = *self;
-        engine.begin(Stage::Reading, "fetching the sample");
+        engine.begin(Stage::Reading, FETCHING_SAMPLE);
         wasm_bindgen_futures::spawn_local(async move {
-            match fetch_blob(SAMPLE_FILE).await {
+            let fetched = fetch_blob(SAMPLE_FILE).await;
+            // A Cancel, or another load, while the sample was on its way wins: loading it now
+            // would start a run the user has stopped.
+            let still_wanted = engine.state.status.with_untracked(|status| {
+                status
+                    .as_ref()
+                    .is_some_and(|s| s.stage == Stage::Reading && s.detail == FETCHING_SAMPLE)
+            });
+            if !still_wanted {
+                return;
+            }
+            match fetched {
                 Ok(blob) => engine.load(vec![InputFile {
                     name: "audit-logs.csv (PerfSPEC sample)".into(),
                     blob,
@@ -125,10 +142,40 @@ impl Engine {
             Ok(config) => {
                 self.state.rows.set(Vec::new());
                 self.state.report.set(None);
+                self.state.predictions.set(Vec::new());
                 self.begin(Stage::Training, "starting");
                 self.send(Request::Train(config));
             }
             Err(why) => self.state.error.set(Some(why)),
+        }
+    }
+
+    /// Every trained and imported model's top k after `context`.
+    pub fn predict(&self, context: Vec<String>, k: usize) {
+        self.send(Request::Predict { context, k });
+    }
+
+    /// Asks for the last run's model files; they download when they arrive.
+    pub fn save_models(&self) {
+        self.send(Request::SaveModels);
+    }
+
+    /// Reads a model file for Predict.
+    pub fn import_model(&self, name: String, text: String) {
+        self.send(Request::ImportModel { name, text });
+    }
+
+    pub fn clear_imported(&self) {
+        self.send(Request::ClearImported);
+    }
+
+    /// Restores every setting of `config`, and reproduces its run on the loaded data.
+    pub fn apply_config(&self, config: &RunConfig) {
+        self.state.settings.apply(&config.train);
+        if self.state.dataset.with_untracked(Option::is_some) && !self.state.is_busy() {
+            self.prepare(config.prepare.clone());
+        } else {
+            self.state.prepare_options.set(config.prepare.clone());
         }
     }
 
@@ -140,9 +187,14 @@ impl Engine {
 
     fn receive(&self, response: Response) {
         let state = self.state;
-        // Replies of a run the user cancelled may still be in flight: only a running page listens.
+        // Replies of a run the user cancelled may still be in flight: only a running page listens
+        // to a run's replies.
         let running = state.status.with_untracked(Option::is_some);
-        if !running && !matches!(response, Response::Cancelled | Response::Failed(_)) {
+        let of_a_run = matches!(
+            response,
+            Response::Progress(_) | Response::Loaded(..) | Response::Row(_) | Response::Trained(_)
+        );
+        if of_a_run && !running {
             return;
         }
         match response {
@@ -178,6 +230,38 @@ impl Engine {
                 }
             }
             Response::Row(row) => state.rows.update(|rows| rows.push(row)),
+            Response::Predictions(predictions) => state.predictions.set(predictions),
+            Response::Models(models) => {
+                // Chromium silently drops a frame's downloads beyond 10 a second, so one click
+                // on a run of more rows (Honest has 15) would lose files: space them out.
+                wasm_bindgen_futures::spawn_local(async move {
+                    for (index, model) in models.into_iter().enumerate() {
+                        if index > 0 {
+                            gloo_timers::future::TimeoutFuture::new(DOWNLOAD_SPACING_MS).await;
+                        }
+                        if let Err(why) = crate::download::download_text(
+                            &model.file_name,
+                            "application/json",
+                            &model.text,
+                        ) {
+                            state.error.set(Some(why));
+                        }
+                    }
+                });
+            }
+            Response::Imported(imported) => {
+                if let Some(last) = imported.last() {
+                    state.notice.set(format!(
+                        "Read {}: {} model, window {}.",
+                        last.file, last.approach, last.window
+                    ));
+                }
+                state.imported.set(imported);
+                state.error.set(None);
+            }
+            Response::ImportFailed { file, why } => {
+                state.error.set(Some(format!("{file}: {why}")));
+            }
             Response::Trained(report) => {
                 state
                     .notice

@@ -8,30 +8,50 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use gloo_worker::{HandlerId, Worker, WorkerScope};
-use perfspec::pipeline::{run_job, DatasetSummary, PipelineError};
+use perfspec::models::model_file;
+use perfspec::pipeline::{DatasetSummary, PipelineError};
+use perfspec::predict::predict_named;
 use perfspec::prepare::prepare;
+use perfspec::record::AuditRecords;
 use perfspec::{
-    AuditRecord, Clock, IngestReport, Ingestor, PrepareOptions, PreparedData, Progress, Stage,
-    TrainConfig, TrainReport,
+    Clock, IngestReport, Ingestor, JobRunner, JobStep, LoadedModel, ModelFile, NextEventModel,
+    PrepareOptions, PreparedData, Progress, Stage, TrainConfig, TrainReport,
 };
 use wasm_bindgen::JsCast;
 
-use crate::protocol::{InputFile, LoadStats, Request, Response};
+use crate::protocol::{
+    ImportedModel, InputFile, LoadStats, ModelPrediction, ModelSource, Request, Response,
+    SavedModel,
+};
 
 /// Bytes read from a file per step. Large enough that the yield between steps costs little,
 /// small enough that progress moves and Cancel is felt at once.
 const SLICE_BYTES: f64 = 4.0 * 1024.0 * 1024.0;
 /// Longest stretch of reading between two looks at the message queue.
 const YIELD_EVERY_SECONDS: f64 = 0.1;
+/// The same while training: shorter, so that per-batch progress looks live and Cancel is felt
+/// at once. The pauses are not counted in the fit time (see `JobRunner`).
+const TRAIN_YIELD_EVERY_SECONDS: f64 = 0.05;
+
+/// A finished run's models, with the data they learned from: their ids are that data's.
+struct TrainedModels {
+    data: Rc<PreparedData>,
+    options: PrepareOptions,
+    models: Vec<Box<dyn NextEventModel>>,
+}
 
 #[derive(Default)]
 struct Shared {
     /// Measured during the last read, completed by the prepare that follows it.
     stats: LoadStats,
     /// The records read, kept so that other prepare options need no second read.
-    records: Option<Rc<(Vec<AuditRecord>, IngestReport)>>,
+    records: Option<Rc<(AuditRecords, IngestReport)>>,
     data: Option<Rc<PreparedData>>,
-    /// Bumped by every request; a task whose generation is no longer current stops.
+    /// The options `data` was prepared with.
+    options: PrepareOptions,
+    trained: Option<TrainedModels>,
+    imported: Vec<(ImportedModel, LoadedModel)>,
+    /// Bumped by every request that starts or stops a run; a task whose generation is no longer current stops.
     generation: u64,
 }
 
@@ -53,6 +73,21 @@ impl Worker for EngineWorker {
     fn update(&mut self, _scope: &WorkerScope<Self>, _message: Self::Message) {}
 
     fn received(&mut self, scope: &WorkerScope<Self>, request: Self::Input, id: HandlerId) {
+        // Questions about models are answered at once and leave a running task alone.
+        let request = match request {
+            Request::Predict { context, k } => {
+                return scope.respond(id, self.predict(&context, k));
+            }
+            Request::SaveModels => return scope.respond(id, self.save_models()),
+            Request::ImportModel { name, text } => {
+                return scope.respond(id, self.import_model(name, &text));
+            }
+            Request::ClearImported => {
+                self.shared.borrow_mut().imported.clear();
+                return scope.respond(id, Response::Imported(Vec::new()));
+            }
+            other => other,
+        };
         let generation = {
             let mut shared = self.shared.borrow_mut();
             shared.generation += 1;
@@ -75,6 +110,90 @@ impl Worker for EngineWorker {
             Request::Train(config) => {
                 wasm_bindgen_futures::spawn_local(async move { task.train(config).await })
             }
+            Request::Predict { .. }
+            | Request::SaveModels
+            | Request::ImportModel { .. }
+            | Request::ClearImported => {}
+        }
+    }
+}
+
+impl EngineWorker {
+    fn predict(&self, context: &[String], k: usize) -> Response {
+        let shared = self.shared.borrow();
+        let names: Vec<&str> = context.iter().map(String::as_str).collect();
+        let mut answers = Vec::new();
+        if let Some(trained) = &shared.trained {
+            for model in &trained.models {
+                answers.push(ModelPrediction {
+                    model: model.kind().name().into(),
+                    approach: model.kind().approach().into(),
+                    window: model.window(),
+                    source: ModelSource::Trained,
+                    prediction: predict_named(model.as_ref(), &trained.data.vocabulary, &names, k),
+                });
+            }
+        }
+        for (info, loaded) in &shared.imported {
+            answers.push(ModelPrediction {
+                model: info.model.clone(),
+                approach: info.approach.clone(),
+                window: info.window,
+                source: ModelSource::Imported(info.file.clone()),
+                prediction: predict_named(loaded.model.as_ref(), &loaded.vocabulary, &names, k),
+            });
+        }
+        Response::Predictions(answers)
+    }
+
+    fn save_models(&self) -> Response {
+        let shared = self.shared.borrow();
+        let Some(trained) = &shared.trained else {
+            return Response::Failed("train a model before saving it".into());
+        };
+        Response::Models(
+            trained
+                .models
+                .iter()
+                .map(|model| SavedModel {
+                    file_name: ModelFile::file_name(model.kind(), model.window()),
+                    text: ModelFile::new(
+                        model.as_ref(),
+                        &trained.data.vocabulary,
+                        &trained.options,
+                    )
+                    .to_json(),
+                })
+                .collect(),
+        )
+    }
+
+    fn import_model(&self, file: String, text: &str) -> Response {
+        match model_file::load(text) {
+            Ok(loaded) => {
+                let info = ImportedModel {
+                    file,
+                    model: loaded.kind().name().into(),
+                    approach: loaded.kind().approach().into(),
+                    window: loaded.window,
+                    types: loaded.vocabulary.len(),
+                };
+                let mut shared = self.shared.borrow_mut();
+                // A file of the same name replaces the one read before.
+                shared.imported.retain(|(known, _)| known.file != info.file);
+                shared.imported.push((info, loaded));
+                Response::Imported(
+                    shared
+                        .imported
+                        .iter()
+                        .map(|(info, _)| info.clone())
+                        .collect(),
+                )
+            }
+            Err(error) => Response::ImportFailed {
+                file,
+                why: error.to_string(),
+            },
         }
     }
 }
@@ -111,14 +230,6 @@ impl Task {
             shared.records = None;
             shared.data = None;
         }
-        let reader = match web_sys::FileReaderSync::new() {
-            Ok(reader) => reader,
-            Err(_) => {
-                return self.respond(Response::Failed(
-                    "this browser cannot read files in a worker".into(),
-                ))
-            }
-        };
         let clock = PerformanceClock::new();
         let started = clock.now();
         let total: f64 = files
@@ -129,18 +240,17 @@ impl Task {
         let mut ingestor = Ingestor::default();
         let mut done = 0.0;
         let mut buffer = Vec::new();
+        let mut slices = SliceSource::new();
         let mut last_yield = started;
         for file in &files {
             ingestor.start_file(&file.name);
             let size = file.blob.size();
+            if size > 0.0 {
+                slices.start(&file.blob, size);
+            }
             let mut offset = 0.0;
             while offset < size {
-                let end = (offset + SLICE_BYTES).min(size);
-                let slice = file
-                    .blob
-                    .slice_with_f64_and_f64(offset, end)
-                    .and_then(|slice| reader.read_as_array_buffer(&slice));
-                let array = match slice {
+                let array = match slices.next().await {
                     Ok(array) => js_sys::Uint8Array::new(&array),
                     Err(error) => {
                         let why = error.as_string().unwrap_or_else(|| format!("{error:?}"));
@@ -150,11 +260,19 @@ impl Task {
                         )));
                     }
                 };
+                if array.length() == 0 {
+                    // A file that shrank while it was read would otherwise be waited for forever.
+                    return self.respond(Response::Failed(format!(
+                        "cannot read {}: it ended early",
+                        file.name
+                    )));
+                }
                 buffer.resize(array.length() as usize, 0);
                 array.copy_to(&mut buffer);
+                slices.taken();
                 ingestor.push(&buffer);
-                done += end - offset;
-                offset = end;
+                offset += buffer.len() as f64;
+                done += buffer.len() as f64;
                 // A yield costs a clamped timer (about 4 ms): pay it a few times a second, not
                 // once per slice, which keeps Cancel prompt without slowing the read.
                 let now = clock.now();
@@ -208,6 +326,7 @@ impl Task {
         let stats = {
             let mut shared = self.shared.borrow_mut();
             shared.data = Some(Rc::new(data));
+            shared.options = options;
             shared.stats.prepare_seconds = clock.now() - started;
             shared.stats.wasm_memory_bytes = wasm_memory_bytes();
             shared.stats
@@ -222,35 +341,249 @@ impl Task {
         if let Err(why) = config.validate() {
             return self.respond(Response::Failed(why));
         }
+        // Predict answers for the rows on show: none until this run has finished.
+        let options = {
+            let mut shared = self.shared.borrow_mut();
+            shared.trained = None;
+            shared.options.clone()
+        };
         let clock = PerformanceClock::new();
         let jobs = config.jobs();
         let mut rows = Vec::with_capacity(jobs.len());
+        let mut models = Vec::with_capacity(jobs.len());
+        let mut last_yield = clock.now();
         for (index, job) in jobs.iter().enumerate() {
-            self.progress(
-                Stage::Training,
-                index as f64 / jobs.len() as f64,
-                format!("{} · window {}", job.model.approach(), job.window),
-            );
+            let label = format!("{} · window {}", job.model.approach(), job.window);
+            let scale = |fraction: f64| (index as f64 + fraction) / jobs.len() as f64;
+            self.progress(Stage::Training, scale(0.0), label.clone());
             if !self.still_current().await {
                 return;
             }
-            // Progress within a job is not forwarded: the loop below is synchronous, so reports
-            // would only queue up behind it. Fits that take long step through `still_current`.
-            match run_job(&data, *job, &config, &clock, &mut |_| true) {
-                Ok(result) => {
-                    self.respond(Response::Row(result.row.clone()));
-                    rows.push(result.row);
+            let mut runner = match JobRunner::new(&data, *job, &config) {
+                Ok(runner) => runner,
+                Err(why) => return self.respond(Response::Failed(why.to_string())),
+            };
+            // One step at a time, with a look at the message queue every so often: a Cancel
+            // stops the LSTM between two mini-batches.
+            loop {
+                match runner.step(&data, &clock) {
+                    Ok(JobStep::Progress(update)) => {
+                        let now = clock.now();
+                        if now - last_yield < TRAIN_YIELD_EVERY_SECONDS {
+                            continue;
+                        }
+                        self.progress(
+                            update.stage,
+                            scale(update.fraction),
+                            format!("{label}: {}", update.detail),
+                        );
+                        if !self.still_current().await {
+                            return;
+                        }
+                        last_yield = clock.now();
+                    }
+                    Ok(JobStep::Finished(result)) => {
+                        self.respond(Response::Row(result.row.clone()));
+                        rows.push(result.row);
+                        models.push(result.model);
+                        break;
+                    }
+                    Err(PipelineError::Cancelled(_)) => return,
+                    Err(PipelineError::Invalid(why)) => return self.respond(Response::Failed(why)),
                 }
-                Err(PipelineError::Cancelled(_)) => return,
-                Err(PipelineError::Invalid(why)) => return self.respond(Response::Failed(why)),
             }
         }
+        self.shared.borrow_mut().trained = Some(TrainedModels {
+            data,
+            options,
+            models,
+        });
         self.respond(Response::Trained(TrainReport {
             split: config.split,
             optimistic: config.split.is_optimistic(),
             k: config.k,
             rows,
         }));
+    }
+}
+
+/// The nested worker that reads files ahead of the engine. Reading a `File` goes through the
+/// browser process, and the bytes reach a worker only while its thread is free to take them: in
+/// the engine's thread (synchronously, or by `Blob.arrayBuffer()`) the read and the parse took
+/// turns, the read alone about half the time of a load. From a thread of its own the read
+/// overlaps the parse. Slices are transferred, not copied, and each one the engine takes lets
+/// the reader start one more, so at most [`SLICES_AHEAD`] wait in memory.
+const READER_JS: &str = r#"
+let file = null, slice = 0, offset = 0, credit = 0, posted = Promise.resolve();
+onmessage = (event) => {
+  if (Array.isArray(event.data)) {
+    [file, slice, credit] = event.data;
+    offset = 0;
+  } else {
+    credit += 1;
+  }
+  // The reads run side by side and are handed over in order: one after the other, each waited
+  // for its round trip to the browser process, which halved the rate.
+  while (file !== null && credit > 0 && offset < file.size) {
+    const end = Math.min(offset + slice, file.size);
+    const reading = file.slice(offset, end).arrayBuffer();
+    offset = end;
+    credit -= 1;
+    posted = posted.then(() => reading).then(
+      (buffer) => postMessage(buffer, [buffer]),
+      (error) => postMessage(String(error)),
+    );
+  }
+};
+"#;
+/// Slices the reader has in hand at once: being read, or read and not yet taken.
+const SLICES_AHEAD: u32 = 3;
+
+/// Where the slices of the file being read come from, in order.
+enum SliceSource {
+    Reader(SliceReader),
+    /// This thread, one slice at a time, where no nested worker could be started.
+    Direct {
+        blob: Option<web_sys::Blob>,
+        offset: f64,
+        size: f64,
+    },
+}
+
+impl SliceSource {
+    fn new() -> Self {
+        SliceReader::spawn()
+            .map(SliceSource::Reader)
+            .unwrap_or(SliceSource::Direct {
+                blob: None,
+                offset: 0.0,
+                size: 0.0,
+            })
+    }
+
+    /// Begins a file of `size` bytes (more than none); the previous one was read to its end.
+    fn start(&mut self, file: &web_sys::Blob, file_size: f64) {
+        match self {
+            SliceSource::Reader(reader) => {
+                let message =
+                    js_sys::Array::of3(file, &SLICE_BYTES.into(), &f64::from(SLICES_AHEAD).into());
+                if let Err(error) = reader.worker.post_message(&message) {
+                    reader.inbox.borrow_mut().messages.push_back(error);
+                }
+            }
+            SliceSource::Direct { blob, offset, size } => {
+                *blob = Some(file.clone());
+                *offset = 0.0;
+                *size = file_size;
+            }
+        }
+    }
+
+    /// The next slice of the file; an error is the reason it cannot be read.
+    async fn next(&mut self) -> Result<js_sys::ArrayBuffer, wasm_bindgen::JsValue> {
+        match self {
+            SliceSource::Reader(reader) => reader.next().await,
+            SliceSource::Direct { blob, offset, size } => {
+                let blob = blob.as_ref().ok_or("no file")?;
+                let end = (*offset + SLICE_BYTES).min(*size);
+                let slice = blob.slice_with_f64_and_f64(*offset, end)?;
+                *offset = end;
+                wasm_bindgen_futures::JsFuture::from(slice.array_buffer())
+                    .await?
+                    .dyn_into()
+            }
+        }
+    }
+
+    /// The last slice was copied out: the reader may read one more.
+    fn taken(&self) {
+        if let SliceSource::Reader(reader) = self {
+            // A lost credit only stalls the reader, which `next` then reports.
+            let _ = reader.worker.post_message(&wasm_bindgen::JsValue::NULL);
+        }
+    }
+}
+
+/// What the reader sent and the engine has not taken yet, and how to wake the engine when it
+/// waits for more.
+#[derive(Default)]
+struct Inbox {
+    messages: std::collections::VecDeque<wasm_bindgen::JsValue>,
+    wake: Option<js_sys::Function>,
+}
+
+struct SliceReader {
+    worker: web_sys::Worker,
+    url: String,
+    inbox: Rc<RefCell<Inbox>>,
+    _on_message: wasm_bindgen::closure::Closure<dyn FnMut(web_sys::MessageEvent)>,
+    _on_error: wasm_bindgen::closure::Closure<dyn FnMut(web_sys::Event)>,
+}
+
+impl SliceReader {
+    fn spawn() -> Option<Self> {
+        let parts = js_sys::Array::of1(&READER_JS.into());
+        let options = web_sys::BlobPropertyBag::new();
+        options.set_type("text/javascript");
+        let script = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).ok()?;
+        let url = web_sys::Url::create_object_url_with_blob(&script).ok()?;
+        let Ok(worker) = web_sys::Worker::new(&url) else {
+            let _ = web_sys::Url::revoke_object_url(&url);
+            return None;
+        };
+        let inbox = Rc::new(RefCell::new(Inbox::default()));
+        let deliver = {
+            let inbox = inbox.clone();
+            move |message: wasm_bindgen::JsValue| {
+                let wake = {
+                    let mut inbox = inbox.borrow_mut();
+                    inbox.messages.push_back(message);
+                    inbox.wake.take()
+                };
+                if let Some(wake) = wake {
+                    let _ = wake.call0(&wasm_bindgen::JsValue::NULL);
+                }
+            }
+        };
+        let on_message = {
+            let deliver = deliver.clone();
+            wasm_bindgen::closure::Closure::<dyn FnMut(web_sys::MessageEvent)>::new(
+                move |event: web_sys::MessageEvent| deliver(event.data()),
+            )
+        };
+        let on_error = wasm_bindgen::closure::Closure::<dyn FnMut(web_sys::Event)>::new(
+            move |_event: web_sys::Event| deliver("the file reader stopped".into()),
+        );
+        worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        Some(Self {
+            worker,
+            url,
+            inbox,
+            _on_message: on_message,
+            _on_error: on_error,
+        })
+    }
+
+    async fn next(&self) -> Result<js_sys::ArrayBuffer, wasm_bindgen::JsValue> {
+        loop {
+            let message = self.inbox.borrow_mut().messages.pop_front();
+            if let Some(message) = message {
+                return message.dyn_into::<js_sys::ArrayBuffer>();
+            }
+            let inbox = self.inbox.clone();
+            let arrived = js_sys::Promise::new(&mut |resolve, _reject| {
+                inbox.borrow_mut().wake = Some(resolve);
+            });
+            wasm_bindgen_futures::JsFuture::from(arrived).await?;
+        }
+    }
+}
+
+impl Drop for SliceReader {
+    fn drop(&mut self) {
+        self.worker.terminate();
+        let _ = web_sys::Url::revoke_object_url(&self.url);
     }
 }
 

@@ -8,9 +8,12 @@
 pub mod app;
 pub mod codec;
 pub mod components;
+pub mod download;
 pub mod engine_client;
 pub mod engine_worker;
+pub mod file_text;
 pub mod format;
+pub mod persist;
 pub mod protocol;
 pub mod state;
 

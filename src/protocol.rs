@@ -1,6 +1,7 @@
 //! The messages between the page and the engine worker.
 
 use perfspec::pipeline::{DatasetSummary, ResultRow};
+use perfspec::predict::NamedPrediction;
 use perfspec::{PrepareOptions, Progress, TrainConfig, TrainReport};
 use serde::{Deserialize, Serialize};
 
@@ -38,6 +39,51 @@ pub enum Request {
     Train(TrainConfig),
     /// Stop whatever is running.
     Cancel,
+    /// The top k next events after a context (type names, oldest first) from every trained
+    /// and every imported model.
+    Predict { context: Vec<String>, k: usize },
+    /// The model files of the last run's models, in row order.
+    SaveModels,
+    /// Reads a model file (saved by the page or the CLI) for Predict.
+    ImportModel { name: String, text: String },
+    /// Forgets the imported models.
+    ClearImported,
+}
+
+/// Where a model that predicts comes from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum ModelSource {
+    /// Trained in this page, on the loaded data.
+    Trained,
+    /// Read from a model file of this name.
+    Imported(String),
+}
+
+/// One model's answer in the Predict section.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModelPrediction {
+    pub model: String,
+    pub approach: String,
+    pub window: usize,
+    pub source: ModelSource,
+    pub prediction: NamedPrediction,
+}
+
+/// A model file read for Predict, as the page lists it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ImportedModel {
+    pub file: String,
+    pub model: String,
+    pub approach: String,
+    pub window: usize,
+    pub types: usize,
+}
+
+/// A model file to download.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SavedModel {
+    pub file_name: String,
+    pub text: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -49,4 +95,13 @@ pub enum Response {
     Trained(TrainReport),
     Cancelled,
     Failed(String),
+    Predictions(Vec<ModelPrediction>),
+    Models(Vec<SavedModel>),
+    /// Every model imported so far, the new one last.
+    Imported(Vec<ImportedModel>),
+    /// A model file that could not be read, and why; nothing else changes.
+    ImportFailed {
+        file: String,
+        why: String,
+    },
 }

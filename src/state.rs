@@ -3,9 +3,114 @@
 use leptos::prelude::*;
 use perfspec::pipeline::{DatasetSummary, ResultRow};
 
-use crate::protocol::LoadStats;
-use perfspec::models::ModelKind;
+use crate::protocol::{ImportedModel, LoadStats, ModelPrediction};
+use perfspec::models::{HyperParameters, ModelKind};
+use perfspec::run_config::RunConfig;
 use perfspec::{PrepareOptions, SplitMode, Stage, TrainConfig, TrainReport};
+
+/// The page's sections, in the order of the flow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tab {
+    Data,
+    Vocabulary,
+    Train,
+    Results,
+    Review,
+    Predict,
+    Export,
+}
+
+impl Tab {
+    pub const ALL: [Tab; 7] = [
+        Tab::Data,
+        Tab::Vocabulary,
+        Tab::Train,
+        Tab::Results,
+        Tab::Review,
+        Tab::Predict,
+        Tab::Export,
+    ];
+
+    /// The name in `data-testid="tab-<name>"` and in element ids.
+    pub fn name(self) -> &'static str {
+        match self {
+            Tab::Data => "data",
+            Tab::Vocabulary => "vocabulary",
+            Tab::Train => "train",
+            Tab::Results => "results",
+            Tab::Review => "review",
+            Tab::Predict => "predict",
+            Tab::Export => "export",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Tab::Data => "Data",
+            Tab::Vocabulary => "Vocabulary",
+            Tab::Train => "Train",
+            Tab::Results => "Results",
+            Tab::Review => "Review",
+            Tab::Predict => "Predict",
+            Tab::Export => "Export",
+        }
+    }
+}
+
+/// The two starting points of the Train section (SPEC §6).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Preset {
+    /// The paper's protocol: its three approaches at windows 1 and 2, top-9, evaluated on the
+    /// training data (optimistic), every record kept.
+    Paper,
+    /// What we recommend: every model and both baselines, a chronological split, and a repeated
+    /// run in the data kept once.
+    Honest,
+}
+
+impl Preset {
+    pub fn name(self) -> &'static str {
+        match self {
+            Preset::Paper => "paper",
+            Preset::Honest => "honest",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Preset::Paper => "PerfSPEC paper",
+            Preset::Honest => "Honest",
+        }
+    }
+
+    pub fn config(self) -> RunConfig {
+        match self {
+            Preset::Paper => RunConfig::new(
+                PrepareOptions::perfspec(),
+                TrainConfig {
+                    models: vec![ModelKind::Ngram, ModelKind::Bn, ModelKind::Lstm],
+                    windows: vec![1, 2],
+                    k: 9,
+                    split: SplitMode::Paper,
+                    ..TrainConfig::default()
+                },
+            ),
+            Preset::Honest => RunConfig::new(
+                PrepareOptions {
+                    dedup_repeated_run: true,
+                    ..PrepareOptions::perfspec()
+                },
+                TrainConfig {
+                    models: ModelKind::ALL.to_vec(),
+                    windows: vec![1, 2, 3],
+                    k: 9,
+                    split: SplitMode::Chrono,
+                    ..TrainConfig::default()
+                },
+            ),
+        }
+    }
+}
 
 /// A run in progress, as the progress bar shows it.
 #[derive(Debug, Clone, PartialEq)]
@@ -35,6 +140,7 @@ pub struct TrainSettings {
     pub k: RwSignal<usize>,
     pub split: RwSignal<SplitMode>,
     pub seed: RwSignal<u64>,
+    pub hyper_parameters: RwSignal<HyperParameters>,
 }
 
 impl TrainSettings {
@@ -59,7 +165,27 @@ impl TrainSettings {
             k: RwSignal::new(defaults.k),
             split: RwSignal::new(defaults.split),
             seed: RwSignal::new(defaults.seed),
+            hyper_parameters: RwSignal::new(defaults.hyper_parameters),
         }
+    }
+
+    /// Shows `config` in the controls.
+    pub fn apply(&self, config: &TrainConfig) {
+        let mut models = config.models.clone();
+        models.dedup();
+        self.models.set(models);
+        self.windows.set(
+            config
+                .windows
+                .iter()
+                .map(usize::to_string)
+                .collect::<Vec<_>>()
+                .join(","),
+        );
+        self.k.set(config.k);
+        self.split.set(config.split);
+        self.seed.set(config.seed);
+        self.hyper_parameters.set(config.hyper_parameters.clone());
     }
 
     /// The configuration to send, or what is wrong with the settings.
@@ -73,7 +199,7 @@ impl TrainSettings {
             k: self.k.get_untracked(),
             split: self.split.get_untracked(),
             seed: self.seed.get_untracked(),
-            ..TrainConfig::default()
+            hyper_parameters: self.hyper_parameters.get_untracked(),
         };
         config.validate()?;
         Ok(config)
@@ -96,6 +222,13 @@ pub struct AppState {
     pub settings: TrainSettings,
     /// The prepare options the loaded data was (or is about to be) prepared with.
     pub prepare_options: RwSignal<PrepareOptions>,
+    pub tab: RwSignal<Tab>,
+    /// The Predict section's last answers, one per model.
+    pub predictions: RwSignal<Vec<ModelPrediction>>,
+    /// Model files read for Predict.
+    pub imported: RwSignal<Vec<ImportedModel>>,
+    /// The row the Review section shows, by (model, window).
+    pub review: RwSignal<Option<(String, usize)>>,
 }
 
 impl AppState {
@@ -110,7 +243,19 @@ impl AppState {
             notice: RwSignal::new(String::new()),
             settings: TrainSettings::new(),
             prepare_options: RwSignal::new(PrepareOptions::perfspec()),
+            tab: RwSignal::new(Tab::Data),
+            predictions: RwSignal::new(Vec::new()),
+            imported: RwSignal::new(Vec::new()),
+            review: RwSignal::new(None),
         }
+    }
+
+    /// Every setting of the next run, if the controls hold a valid one.
+    pub fn run_config(&self) -> Result<RunConfig, String> {
+        Ok(RunConfig::new(
+            self.prepare_options.get_untracked(),
+            self.settings.config()?,
+        ))
     }
 
     pub fn is_busy(&self) -> bool {

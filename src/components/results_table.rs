@@ -20,15 +20,47 @@ pub fn ResultsTable() -> impl IntoView {
             .unwrap_or_else(|| state.settings.k.get())
     };
     view! {
-        <Show when=move || state.rows.with(|rows| !rows.is_empty())>
+        <Show
+            when=move || state.rows.with(|rows| !rows.is_empty())
+            fallback=|| view! { <section class="card"><p class="muted">"Results appear here as each model finishes training."</p></section> }
+        >
             <section class="card" aria-labelledby="results-heading">
                 <h2 id="results-heading">"Results"</h2>
+                <p class="muted" data-testid="results-split">
+                    {move || {
+                        state
+                            .rows
+                            .with(|rows| rows.first().map(|row| format!("Split: {}.", row.split.label())))
+                    }}
+                </p>
+                {move || {
+                    state
+                        .rows
+                        .with(|rows| {
+                            let random = rows.first().is_some_and(|row| row.split == perfspec::SplitMode::Random);
+                            let leakage = rows
+                                .iter()
+                                .max_by_key(|row| row.window)
+                                .map(|row| row.details.leakage_share)?;
+                            random
+                                .then(|| {
+                                    view! {
+                                        <p class="badge optimistic" data-testid="leakage-label">
+                                            {format!(
+                                                "Random split: {} of the test windows (context and next event) also occur in training, so accuracy partly measures memory.",
+                                                format::percent(leakage),
+                                            )}
+                                        </p>
+                                    }
+                                })
+                        })
+                }}
                 <Show when=optimistic>
                     <p class="badge optimistic" data-testid="optimistic-label">
                         "Paper-compatible: measured on the training windows. These figures are optimistic."
                     </p>
                 </Show>
-                <div class="table-scroll">
+                <div class="table-scroll unbounded">
                     <table data-testid="results-table">
                         <thead>
                             <tr>
@@ -102,15 +134,23 @@ pub fn BnStructures() -> impl IntoView {
                 view! {
                     <details class="bn-structure" data-testid=format!("bn-structure-{window}")>
                         <summary>{format!("Bayesian network structure, window {window}: {} arcs", edges.len())}</summary>
-                        <ul>
-                            {edges
-                                .into_iter()
-                                .map(|edge| view! { <li><code>{format!("{} → {}", edge.parent, edge.child)}</code></li> })
-                                .collect_view()}
-                        </ul>
+                        <EdgeList edges=edges/>
                     </details>
                 }
             }
         />
+    }
+}
+
+/// A Bayesian network's arcs, parent → child.
+#[component]
+pub fn EdgeList(edges: Vec<perfspec::models::Edge>) -> impl IntoView {
+    view! {
+        <ul>
+            {edges
+                .into_iter()
+                .map(|edge| view! { <li><code>{format!("{} → {}", edge.parent, edge.child)}</code></li> })
+                .collect_view()}
+        </ul>
     }
 }

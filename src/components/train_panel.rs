@@ -2,8 +2,9 @@ use leptos::prelude::*;
 use perfspec::models::ModelKind;
 use perfspec::SplitMode;
 
+use crate::components::number_field::NumberField;
 use crate::engine_client::Engine;
-use crate::state::AppState;
+use crate::state::{AppState, Preset};
 
 /// Windows, k and split for the next run, and the button that starts it.
 #[component]
@@ -20,6 +21,27 @@ pub fn TrainPanel() -> impl IntoView {
     view! {
         <section class="card train" aria-labelledby="train-heading">
             <h2 id="train-heading">"Train"</h2>
+            <div class="presets" role="group" aria-label="Presets">
+                <span class="muted">"Start from: "</span>
+                {[Preset::Paper, Preset::Honest]
+                    .into_iter()
+                    .map(|preset| {
+                        view! {
+                            <button
+                                type="button"
+                                data-testid=format!("preset-{}", preset.name())
+                                title=match preset {
+                                    Preset::Paper => "The paper's protocol: n-gram, Bayesian network and LSTM at windows 1 and 2, top-9, evaluated on the training data (optimistic)",
+                                    Preset::Honest => "Every model and both baselines at windows 1-3, chronological split, repeated runs kept once",
+                                }
+                                on:click=move |_| engine.apply_config(&preset.config())
+                            >
+                                {preset.label()}
+                            </button>
+                        }
+                    })
+                    .collect_view()}
+            </div>
             <fieldset class="models" data-testid="models">
                 <legend>"Models"</legend>
                 {ModelKind::ALL
@@ -86,6 +108,7 @@ pub fn TrainPanel() -> impl IntoView {
                     "Split"
                     <select
                         data-testid="split"
+                        prop:value=move || settings.split.get().name()
                         on:change=move |event| {
                             settings
                                 .split
@@ -127,6 +150,58 @@ pub fn TrainPanel() -> impl IntoView {
                     "Train"
                 </button>
             </form>
+            <HyperParameterFields/>
         </section>
+    }
+}
+
+/// The learners' hyper-parameters, folded away: the defaults are sound (see `LstmParams`).
+#[component]
+fn HyperParameterFields() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let hyper = state.settings.hyper_parameters;
+    macro_rules! field {
+        ($label:expr, $testid:expr, $($path:ident).+, $step:expr, $hint:expr) => {
+            view! {
+                <NumberField
+                    label=$label
+                    testid=$testid
+                    step=$step
+                    hint=$hint
+                    get=move || hyper.with(|h| h.$($path).+)
+                    set=move |value| hyper.update(|h| h.$($path).+ = value)
+                />
+            }
+        };
+    }
+    view! {
+        <details class="hyper-parameters" data-testid="hyper-parameters">
+            <summary>"Hyper-parameters"</summary>
+            <fieldset>
+                <legend>"LSTM"</legend>
+                {field!("Epochs (at most)", "lstm-epochs", lstm.epochs, "1", "Training stops earlier when the validation loss stops improving")}
+                {field!("Embedding size", "lstm-embedding", lstm.embedding, "1", "Width of each event type's learned vector")}
+                {field!("Hidden size", "lstm-hidden", lstm.hidden, "1", "Units per LSTM layer")}
+                {field!("Layers", "lstm-layers", lstm.layers, "1", "1 or 2 stacked LSTM layers")}
+                {field!("Dropout", "lstm-dropout", lstm.dropout, "0.05", "Share of units dropped during training, in [0, 1)")}
+                {field!("Learning rate", "lstm-lr", lstm.learning_rate, "any", "Adam's initial learning rate")}
+                {field!("Batch size", "lstm-batch", lstm.batch, "1", "Windows per mini-batch")}
+                {field!("Patience", "lstm-patience", lstm.patience, "1", "Epochs without a better validation loss before stopping")}
+                {field!("LR factor", "lstm-lr-factor", lstm.lr_factor, "0.05", "The learning rate is multiplied by this on a plateau")}
+                {field!("LR patience", "lstm-lr-patience", lstm.lr_patience, "1", "Flat epochs before the learning rate drops")}
+                {field!("Minimum LR", "lstm-min-lr", lstm.min_learning_rate, "any", "The learning rate never drops below this")}
+            </fieldset>
+            <fieldset>
+                <legend>"Bayesian network"</legend>
+                {field!("Most parents", "bn-max-parents", bn.max_parents, "1", "Most parents a variable may have (1-4)")}
+                {field!("Equivalent sample size", "bn-ess", bn.equivalent_sample_size, "any", "Weight of the structure score's uniform prior, in windows")}
+                {field!("Prior strength", "bn-prior", bn.prior_strength, "any", "Dirichlet prior of the conditional tables, in windows")}
+            </fieldset>
+            <fieldset>
+                <legend>"Baselines"</legend>
+                {field!("Pseudo-count", "baseline-pseudo-count", baseline.pseudo_count, "any", "Added to every type's count (1 = Laplace)")}
+                {field!("Repeat mass", "baseline-repeat-mass", baseline.repeat_mass, "0.05", "Probability the repeat baseline puts on the last event, in [0.5, 1)")}
+            </fieldset>
+        </details>
     }
 }

@@ -6,6 +6,9 @@
 //
 // Needs dist/ built for /perfspec-learn/ and the perfspec CLI (it writes the log with
 // `perfspec simulate --size SIZE_MB --seed 1`). Not part of `make test`: run `make bench-browser`.
+// E2E_DIST=DIR serves another build than the repository's dist/ (one built with
+// `trunk build --release --public-url /perfspec-learn/ --dist DIR`); BENCH_KEEP_LOG=1 keeps a
+// large generated log for the next run.
 
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, statSync, unlinkSync } from 'node:fs';
@@ -15,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { checkSite, launchChromium, sleep, startServer, waitUntil } from './site.mjs';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const DIST = path.join(REPO, 'dist');
+const DIST = path.resolve(process.env.E2E_DIST || path.join(REPO, 'dist'));
 const BASE_PATH = '/perfspec-learn/';
 const CHROMIUM = process.env.E2E_CHROMIUM || '/usr/bin/chromium';
 const TARGET_DIR =

@@ -5,14 +5,18 @@
 // dist/ must have been built with `trunk build --release --public-url /perfspec-learn/`
 // (scripts/check.sh does): the site is served under that sub-path, as GitHub Pages serves a
 // project site, so a URL that assumes the site sits at `/` shows up as a 404 here.
-// Environment: CARGO_TARGET_DIR (where the perfspec CLI was built), E2E_CHROMIUM (browser binary).
+// Environment: E2E_DIST (the built site; default dist/), CARGO_TARGET_DIR (where the perfspec CLI
+// was built), E2E_CHROMIUM (browser binary), E2E_ONLY (comma-separated names: run only those).
 //
-// To add a test, append { name, fn } to `tests`; fn gets a fresh page and throws to fail.
+// To add a test, append { name, fn } to `tests`; fn gets a fresh page and throws to fail. An
+// optional `context` ({ viewport, colorScheme, initScript }) shapes that page's browser context;
+// a test that needs a second page calls newPage(), and the runner closes both.
 // Prints `ok - name` / `not ok - name: error` per test, then `N passed, M failed`; exits 1 on any
-// failure. Screenshots go to tests/e2e/out/.
+// failure. Screenshots go to tests/e2e/out/: one per test, named after it, and a few named for what
+// they show (sample-results, review, predict, dark-mode, charts, tablet-<tab>).
 
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, unlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,7 +24,9 @@ import { promisify } from 'node:util';
 import { checkSite, launchChromium, sleep, startServer, waitUntil } from './site.mjs';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const DIST = path.join(REPO, 'dist');
+// E2E_DIST: a dist/ built elsewhere, so that a rebuild of the repo's dist/ mid-run cannot swap
+// files under the tests.
+const DIST = path.resolve(process.env.E2E_DIST || path.join(REPO, 'dist'));
 const OUT = path.join(REPO, 'tests/e2e/out');
 const BASE_PATH = '/perfspec-learn/';
 const CHROMIUM = process.env.E2E_CHROMIUM || '/usr/bin/chromium';
@@ -55,9 +61,17 @@ let origin;
 let appUrl;
 let currentTest = '';
 
-async function newPage() {
-  // A fresh context per test: no storage or cache carries over from one test to the next.
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+/** Contexts opened during the current test; the runner closes them all when it ends. */
+let openContexts = [];
+
+/**
+ * A page in a fresh context: no storage or cache carries over from one test to the next.
+ * `viewport` and `colorScheme` shape the context; `initScript` runs before any of the page's.
+ */
+async function newPage({ viewport = { width: 1280, height: 900 }, colorScheme, initScript } = {}) {
+  const context = await browser.newContext({ viewport, ...(colorScheme ? { colorScheme } : {}) });
+  openContexts.push(context);
+  if (initScript) await context.addInitScript(initScript);
   // Context-level, so that requests made by the Web Worker are recorded too.
   context.on('request', (request) => {
     seen.requests.push({ test: currentTest, url: request.url() });
@@ -78,6 +92,11 @@ async function newPage() {
     // The worker's console.error calls and uncaught errors already reach the page's 'console'
     // and 'pageerror' events (checked); only its script URL needs noting, for the privacy check.
     seen.requests.push({ test: currentTest, url: worker.url() });
+  });
+  // A download need not show up as a request; its URL must still be the page's own (a blob: of
+  // this origin), never an upload or a fetch elsewhere.
+  page.on('download', (download) => {
+    seen.requests.push({ test: currentTest, url: download.url() });
   });
   return page;
 }
@@ -121,6 +140,292 @@ async function screenshot(page, name) {
   await page.screenshot({ path: file, fullPage: true, timeout: 10_000 });
 }
 
+/** A screenshot under a name of its own, beside the one the runner takes at the end of a test. */
+async function shot(page, name) {
+  await page.screenshot({ path: path.join(OUT, `${name}.png`), fullPage: true, timeout: 10_000 });
+}
+
+const TABS = ['data', 'vocabulary', 'train', 'results', 'review', 'predict', 'export'];
+const MODELS = ['ngram', 'bn', 'lstm', 'mfe', 'repeat'];
+/** An element each section shows once the sample has been trained. */
+const TAB_CONTENT = {
+  data: 'event-count',
+  vocabulary: 'vocabulary-table',
+  train: 'train',
+  results: 'results-table',
+  review: 'review',
+  predict: 'predict-context',
+  export: 'export-config',
+};
+
+/** Clicks a tab and waits until it is the selected one and its panel is the one not hidden. */
+async function showTab(page, name) {
+  await page.click(`[data-testid=tab-${name}]`);
+  await page.waitForFunction(
+    (name) =>
+      document.querySelector(`[data-testid=tab-${name}]`)?.getAttribute('aria-selected') === 'true' &&
+      document.getElementById(`panel-${name}`)?.hidden === false,
+    name,
+    { timeout: 5_000 },
+  );
+}
+
+/** The tab marked selected and the panels not hidden, as the page has them. */
+function tabState(page) {
+  return page.evaluate(() => ({
+    selected: [...document.querySelectorAll('[role=tab][aria-selected=true]')].map((t) => t.dataset.testid),
+    focused: document.activeElement?.dataset?.testid ?? null,
+    shown: [...document.querySelectorAll('[role=tabpanel]')].filter((p) => !p.hidden).map((p) => p.id),
+  }));
+}
+
+/** Sets the Train section's controls; only the settings given are touched. */
+async function configure(page, { models, windows, k, split, seed, lstm } = {}) {
+  await showTab(page, 'train');
+  if (models) {
+    for (const name of MODELS) await page.setChecked(`[data-testid=model-${name}]`, models.includes(name));
+  }
+  if (windows !== undefined) await page.fill('[data-testid=windows]', windows);
+  if (k !== undefined) await page.fill('[data-testid=k]', String(k));
+  if (split !== undefined) await page.selectOption('[data-testid=split]', split);
+  if (seed !== undefined) await page.fill('[data-testid=seed]', String(seed));
+  if (lstm) {
+    const details = page.locator('[data-testid=hyper-parameters]');
+    if (!(await details.evaluate((element) => element.open))) await details.locator('summary').click();
+    for (const [field, value] of Object.entries(lstm)) {
+      await page.fill(`[data-testid=lstm-${field}]`, String(value));
+    }
+  }
+}
+
+/** What the Train section's controls show. */
+function trainControls(page) {
+  return page.evaluate((models) => {
+    const value = (id) => document.querySelector(`[data-testid=${id}]`)?.value;
+    return {
+      models: models.filter((m) => document.querySelector(`[data-testid=model-${m}]`)?.checked),
+      windows: value('windows'),
+      k: value('k'),
+      split: value('split'),
+      seed: value('seed'),
+      epochs: value('lstm-epochs'),
+    };
+  }, MODELS);
+}
+
+/** Waits until no run is in progress, and fails with the page's error if one is shown. */
+async function waitIdle(page, timeout = RUN_TIMEOUT) {
+  await waitUntil(
+    async () => (await page.locator('[data-testid=progress]').count()) === 0,
+    timeout,
+    'the run did not end',
+  );
+  const error = page.locator('[data-testid=error]');
+  if ((await error.count()) > 0) throw new Error(`the page shows an error: ${await error.innerText()}`);
+}
+
+/** Loads the bundled sample from the Data tab and waits for the training it starts to finish. */
+async function loadSample(page) {
+  await showTab(page, 'data');
+  await page.click('[data-testid=use-sample]');
+  await waitForCounts(page, SAMPLE_EVENTS, SAMPLE_TYPES);
+  await waitIdle(page);
+  if ((await resultRows(page)).length === 0) throw new Error('the sample run ended without rows');
+}
+
+/** The results table as the page has it: model, window and the text of every cell. */
+function resultRows(page) {
+  return page.$$eval('[data-testid=results-table] tbody tr', (rows) =>
+    rows.map((row) => ({
+      model: row.dataset.model,
+      window: Number(row.dataset.window),
+      cells: [...row.cells].map((cell) => cell.textContent.trim()),
+    })),
+  );
+}
+// Columns of the results table.
+const COL = { topk: 2, top1: 3, f1: 7, logLoss: 8, k95: 9, windows: 10 };
+/** The columns that a run repeated with the same settings and seed must reproduce. */
+const deterministic = (row) =>
+  [row.model, row.window, ...[COL.topk, COL.top1, COL.f1, COL.logLoss, COL.k95, COL.windows].map((c) => row.cells[c])];
+
+/** "26.9%" → 26.9 */
+function percentOf(text) {
+  const match = /^(\d+(?:\.\d+)?)%$/.exec(text.trim());
+  if (!match) throw new Error(`not a percentage: "${text}"`);
+  return Number(match[1]);
+}
+
+/** True when `shown` (a percentage rounded to 0.1) is what `share` rounds to. */
+const sameShare = (shown, share) => Math.abs(percentOf(shown) - share * 100) <= 0.05 + 1e-9;
+
+/** Every prediction card of the Predict section. */
+function predictionCards(page) {
+  return page.$$eval('[data-testid=predict-results] article.prediction', (cards) =>
+    cards.map((card) => ({
+      model: card.dataset.model,
+      window: Number(card.dataset.window),
+      reads: card.querySelector('p.muted')?.textContent ?? '',
+      warning: card.querySelector('p.warning')?.textContent ?? '',
+      entries: [...card.querySelectorAll('ol > li')].map((li) => ({
+        name: li.querySelector('.type-name')?.textContent.trim() ?? '',
+        probability: li.querySelector('.probability')?.textContent.trim() ?? '',
+      })),
+    })),
+  );
+}
+
+/**
+ * Types a context and k into Predict, runs it, and waits until `cards` cards show the answer to
+ * it: k entries each, and the context each should read (by default the last `window` types).
+ */
+async function runPrediction(page, context, k, cards, reads = (card, types) => types.slice(-card.window)) {
+  await showTab(page, 'predict');
+  await page.fill('[data-testid=predict-context]', context);
+  await page.fill('[data-testid=predict-k]', String(k));
+  await page.click('[data-testid=predict-run]');
+  const types = context.split(/[\s,]+/).filter(Boolean);
+  // Leptos patches the cards of an earlier answer in place, so the answer is recognised by what
+  // the cards say, not by new elements appearing.
+  return waitUntil(
+    async () => {
+      const shown = await predictionCards(page);
+      const answered =
+        shown.length === cards &&
+        shown.every(
+          (card) =>
+            card.entries.length === k &&
+            card.reads.trim().endsWith(`reads: ${reads(card, types).join(' → ')}`),
+        );
+      return answered && shown;
+    },
+    10_000,
+    `Predict did not answer with ${cards} cards of ${k} for "${context}"`,
+  );
+}
+
+/** The bytes of a download the browser was handed, failing if it failed or came from elsewhere. */
+async function savedFile(file) {
+  const failure = await file.failure();
+  if (failure) throw new Error(`download of ${file.suggestedFilename()} failed: ${failure}`);
+  // Files made in the page: a blob: of its own origin, or a data: URL (a canvas's PNG).
+  if (!/^(blob|data):/.test(file.url())) throw new Error(`download from ${file.url()}, not made in the page`);
+  return { name: file.suggestedFilename(), url: file.url(), bytes: readFileSync(await file.path()) };
+}
+
+/**
+ * Clicks a button that saves a file and returns the file. Chromium drops a page's downloads
+ * beyond 10 a second; a person does not click that fast, so neither does this.
+ */
+async function downloadBytes(page, testid) {
+  await sleep(150);
+  const [file] = await Promise.all([
+    page.waitForEvent('download', { timeout: 10_000 }),
+    page.click(`[data-testid=${testid}]`),
+  ]);
+  return savedFile(file);
+}
+
+/** The same for a text file. */
+async function download(page, testid) {
+  const { name, bytes } = await downloadBytes(page, testid);
+  return { name, text: bytes.toString('utf8') };
+}
+
+/** RFC 4180 CSV, enough for the engine's writer: quoted fields, doubled quotes. */
+function parseCsv(text) {
+  const rows = [];
+  let row = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i += 1;
+      } else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') {
+      row.push(field);
+      field = '';
+    } else if (c === '\n' || c === '\r') {
+      if (c === '\r' && text[i + 1] === '\n') i += 1;
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+    } else field += c;
+  }
+  if (field !== '' || row.length > 0) rows.push([...row, field]);
+  const [header, ...body] = rows;
+  return { header, records: body.map((cells) => Object.fromEntries(header.map((h, i) => [h, cells[i]]))) };
+}
+
+function cliPath() {
+  if (!existsSync(CLI)) {
+    throw new Error(`perfspec CLI not found at ${CLI}; build it with \`cargo build --release -p perfspec-cli\``);
+  }
+  return CLI;
+}
+
+/** `perfspec predict --json` on a model file: the oracle for what the page predicts from it. */
+async function cliPredict(modelFile, context, k) {
+  const { stdout } = await promisify(execFile)(cliPath(), [
+    'predict', '--model', modelFile, '--context', context, '--k', String(k), '--json',
+  ]);
+  return JSON.parse(stdout);
+}
+
+/** Model files the CLI trained on the sample, made once per run and shared by the tests. */
+let cliModelsDir = null;
+async function cliModels() {
+  if (cliModelsDir) return cliModelsDir;
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'perfspec-e2e-models-'));
+  await promisify(execFile)(cliPath(), [
+    'train', '--models', 'ngram,bn', '--windows', '1,2', '--save', dir, SAMPLE_LOG,
+  ], { maxBuffer: 64 << 20 });
+  cliModelsDir = dir;
+  return dir;
+}
+
+/** The page's card for a model must list the CLI's top k: same types, same order, same shares. */
+function sameAsCli(card, cli, label) {
+  const problems = [];
+  if (card.window !== cli.window || card.model !== cli.model) {
+    problems.push(`card is ${card.model} w${card.window}, CLI ${cli.model} w${cli.window}`);
+  }
+  const names = card.entries.map((e) => e.name);
+  const cliNames = cli.predictions.map((p) => p.type);
+  if (JSON.stringify(names) !== JSON.stringify(cliNames)) {
+    problems.push(`types ${JSON.stringify(names)} vs CLI ${JSON.stringify(cliNames)}`);
+  } else {
+    card.entries.forEach((entry, i) => {
+      if (!sameShare(entry.probability, cli.predictions[i].probability)) {
+        problems.push(`${entry.name}: page ${entry.probability}, CLI ${cli.predictions[i].probability}`);
+      }
+    });
+  }
+  for (const name of cli.context) {
+    if (!card.reads.includes(name)) problems.push(`card does not say it read ${name}: "${card.reads}"`);
+  }
+  if (problems.length > 0) throw new Error(`${label}: ${problems.join('; ')}`);
+}
+
+/** WCAG relative luminance of a computed CSS colour such as "rgb(15, 20, 25)". */
+function luminance(color) {
+  const [r, g, b] = color.match(/[\d.]+/g).slice(0, 3).map((v) => {
+    const c = Number(v) / 255;
+    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  });
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+}
+const contrast = (a, b) => {
+  const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+  return (hi + 0.05) / (lo + 0.05);
+};
+
 // ---------------------------------------------------------------------------------------------
 // Tests
 
@@ -137,12 +442,15 @@ async function sampleData(page) {
     (await page.locator(ngramRow(1)).count()) > 0 && (await page.locator(ngramRow(2)).count()) > 0;
   const early = await waitUntil(rowsShown, 5_000, 'no rows yet').catch(() => false);
   if (!early) {
+    await showTab(page, 'train');
     const train = page.locator('[data-testid=train]');
     if ((await train.count()) > 0 && (await train.first().isEnabled())) await train.first().click();
   }
   await waitUntil(rowsShown, RUN_TIMEOUT, 'results table has no n-gram rows for windows 1 and 2');
 
+  await showTab(page, 'vocabulary');
   const vocabulary = page.locator('[data-testid=vocabulary-table]');
+  await vocabulary.waitFor({ state: 'visible', timeout: 5_000 });
   const rows = await vocabulary.locator('tbody tr').count();
   if (rows < 10) throw new Error(`vocabulary table has ${rows} body rows, expected at least 10`);
   const text = await vocabulary.innerText();
@@ -214,8 +522,9 @@ async function models(page) {
       await waitUntil(() => page.locator(row).count(), RUN_TIMEOUT, `no ${model} row for window ${window}`);
     }
   }
+  await showTab(page, 'results');
   const structure = page.locator('[data-testid=bn-structure-2]');
-  await waitUntil(() => structure.count(), 5_000, 'no Bayesian network structure shown');
+  await structure.waitFor({ state: 'visible', timeout: 5_000 });
   const summary = await structure.locator('summary').innerText();
   if (!/[1-9]\d* arcs/.test(summary)) throw new Error(`structure summary: ${summary}`);
 }
@@ -227,6 +536,7 @@ async function prepareOptions(page) {
   await page.click('[data-testid=use-sample]');
   await waitForCounts(page, SAMPLE_EVENTS, SAMPLE_TYPES);
   await waitUntil(async () => !(await page.locator('[data-testid=progress]').count()), RUN_TIMEOUT, 'run never ended');
+  await showTab(page, 'data');
   await page.click('[data-testid=prepare-options] summary');
   await page.check('[data-testid=opt-drop-deletecollection]');
   await page.click('[data-testid=apply-prepare]');
@@ -251,6 +561,7 @@ async function repeatedRun(page) {
     buffer: Buffer.from(doubled),
   });
   await waitForCounts(page, 2 * once.events, once.types);
+  await showTab(page, 'data');
   const warning = page.locator('[data-testid=warning-repeated_run]');
   await warning.waitFor({ state: 'visible', timeout: RUN_TIMEOUT });
   await waitUntil(async () => !(await page.locator('[data-testid=progress]').count()), RUN_TIMEOUT, 'run never ended');
@@ -269,12 +580,620 @@ async function formats(page) {
   await openApp(page);
   await page.setInputFiles('[data-testid=file-input]', files);
   await waitForCounts(page, expected.events, expected.types);
+  await showTab(page, 'data');
   const table = await page.locator('[data-testid=file-table]').innerText();
   for (const file of expected.files) {
     if (!table.includes(path.basename(file.file))) throw new Error(`file table lacks ${file.file}:\n${table}`);
   }
   const formatsShown = new Set(expected.files.map((f) => f.format));
   if (formatsShown.size < 2) throw new Error(`expected several formats, CLI saw ${[...formatsShown]}`);
+}
+
+/** Every section has a tab, reachable and movable by keyboard, that shows its panel alone. */
+async function sections(page) {
+  await openApp(page);
+  for (const name of TABS) {
+    if ((await page.locator(`[data-testid=tab-${name}]`).count()) !== 1) throw new Error(`no tab-${name}`);
+  }
+  // Roving tabindex: Tab from the top of the page lands on the selected tab, and the next Tab
+  // leaves the tab list instead of walking through its seven buttons.
+  let reached = false;
+  for (let presses = 0; presses < 4 && !reached; presses += 1) {
+    await page.keyboard.press('Tab');
+    reached = (await tabState(page)).focused === 'tab-data';
+  }
+  if (!reached) throw new Error('Tab from the top of the page never reached tab-data');
+  for (const [index, name] of TABS.entries()) {
+    if (index > 0) await page.keyboard.press('ArrowRight');
+    const state = await tabState(page);
+    const expected = { selected: [`tab-${name}`], focused: `tab-${name}`, shown: [`panel-${name}`] };
+    if (JSON.stringify(state) !== JSON.stringify(expected)) {
+      throw new Error(`after ${index} × ArrowRight: ${JSON.stringify(state)}, expected ${JSON.stringify(expected)}`);
+    }
+  }
+  const keys = [
+    ['ArrowRight', 'data'],
+    ['ArrowLeft', 'export'],
+    ['Home', 'data'],
+    ['End', 'export'],
+    ['ArrowLeft', 'predict'],
+  ];
+  for (const [key, name] of keys) {
+    await page.keyboard.press(key);
+    const state = await tabState(page);
+    if (state.selected[0] !== `tab-${name}` || state.focused !== `tab-${name}` || state.shown[0] !== `panel-${name}`) {
+      throw new Error(`${key} should select ${name}: ${JSON.stringify(state)}`);
+    }
+  }
+  await page.keyboard.press('Tab');
+  if ((await tabState(page)).focused?.startsWith('tab-')) throw new Error('Tab from a tab moved to another tab');
+
+  // With a run done every section has something to show: each tab shows its own, and only it.
+  await configure(page, { models: ['ngram'] });
+  await loadSample(page);
+  for (const name of TABS) {
+    await showTab(page, name);
+    for (const [other, testid] of Object.entries(TAB_CONTENT)) {
+      const visible = await page.locator(`[data-testid=${testid}]`).first().isVisible();
+      if (visible !== (other === name)) {
+        throw new Error(`on tab ${name}, ${testid} (of ${other}) is ${visible ? 'visible' : 'hidden'}`);
+      }
+    }
+  }
+}
+
+/** The two presets set what their titles promise. */
+async function presets(page) {
+  await openApp(page);
+  await showTab(page, 'train');
+  const expected = {
+    paper: { models: ['ngram', 'bn', 'lstm'], windows: '1,2', k: '9', split: 'paper' },
+    honest: { models: MODELS, windows: '1,2,3', k: '9', split: 'chrono' },
+  };
+  for (const [preset, want] of Object.entries(expected)) {
+    await page.click(`[data-testid=preset-${preset}]`);
+    const shown = await trainControls(page);
+    for (const [key, value] of Object.entries(want)) {
+      if (JSON.stringify(shown[key]) !== JSON.stringify(value)) {
+        throw new Error(`preset ${preset}: ${key} is ${JSON.stringify(shown[key])}, expected ${JSON.stringify(value)}`);
+      }
+    }
+  }
+  // Honest keeps one copy of a repeated run; the paper keeps every record.
+  await showTab(page, 'data');
+  await page.click('[data-testid=prepare-options] summary');
+  if (!(await page.isChecked('[data-testid=opt-dedup-repeated-run]'))) throw new Error('Honest did not tick dedup');
+  await showTab(page, 'train');
+  await page.click('[data-testid=preset-paper]');
+  await showTab(page, 'data');
+  if (await page.isChecked('[data-testid=opt-dedup-repeated-run]')) throw new Error('Paper left dedup ticked');
+}
+
+/** The paper's three approaches on the sample, from Train through Results to Review. */
+async function wholeFlow(page) {
+  await openApp(page);
+  await configure(page, { models: ['ngram', 'bn', 'lstm'], windows: '1,2', lstm: { epochs: 3 } });
+  await loadSample(page);
+  await showTab(page, 'results');
+  const rows = await resultRows(page);
+  const keys = rows.map((r) => `${r.model}:${r.window}`).sort();
+  const want = ['bn:1', 'bn:2', 'lstm:1', 'lstm:2', 'ngram:1', 'ngram:2'];
+  if (JSON.stringify(keys) !== JSON.stringify(want)) throw new Error(`rows ${keys}, expected ${want}`);
+  for (const row of rows) {
+    const [topk, top1] = [percentOf(row.cells[COL.topk]), percentOf(row.cells[COL.top1])];
+    if (!(top1 > 0 && top1 <= topk && topk <= 100)) throw new Error(`${row.model} w${row.window}: top-1 ${top1}%, top-k ${topk}%`);
+  }
+  await shot(page, 'sample-results');
+
+  await showTab(page, 'review');
+  const review = page.locator('[data-testid=review]');
+  const choose = async (model, window) => {
+    await page.selectOption('[data-testid=review-model]', `${model}:${window}`);
+    await waitUntil(
+      async () => (await review.getAttribute('data-model')) === model && (await review.getAttribute('data-window')) === String(window),
+      5_000,
+      `Review did not switch to ${model} w${window}`,
+    );
+  };
+  for (const row of rows) {
+    await choose(row.model, row.window);
+    const text = await review.innerText();
+    // Every test window is counted once in the per-class support, and predicted once.
+    const perClass = await page.$$eval('[data-testid=per-class] tbody tr', (trs) =>
+      trs.map((tr) => [Number(tr.cells[1].textContent), Number(tr.cells[2].textContent)]),
+    );
+    const testWindows = Number(row.cells[COL.windows].split('/')[1].replace(/\D/g, ''));
+    const support = perClass.reduce((sum, [s]) => sum + s, 0);
+    const predicted = perClass.reduce((sum, [, p]) => sum + p, 0);
+    if (perClass.length < 2 || support !== testWindows || predicted !== testWindows) {
+      throw new Error(`${row.model} w${row.window}: ${perClass.length} per-class rows, support ${support}, predicted ${predicted}, test windows ${testWindows}`);
+    }
+    const epochs = /Trained (\d+) epochs/.exec(text);
+    if ((row.model === 'lstm') !== Boolean(epochs)) throw new Error(`${row.model} w${row.window}: epoch note ${epochs ? 'shown' : 'missing'}`);
+    if (epochs && !(Number(epochs[1]) >= 1 && Number(epochs[1]) <= 3)) throw new Error(`LSTM trained ${epochs[1]} epochs, asked for 3`);
+    const structure = page.locator('[data-testid=review-structure]');
+    const hasStructure = (await structure.count()) > 0;
+    if ((row.model === 'bn') !== hasStructure) throw new Error(`${row.model} w${row.window}: structure ${hasStructure ? 'shown' : 'missing'}`);
+    if (hasStructure) {
+      const arcs = Number(/(\d+) arcs/.exec(await structure.locator('summary').innerText())?.[1]);
+      const items = await structure.locator('li').count();
+      if (!(arcs >= 1) || items !== arcs) throw new Error(`BN w${row.window}: summary says ${arcs} arcs, ${items} listed`);
+    }
+  }
+  await choose('lstm', 2);
+  await shot(page, 'review');
+}
+
+/** Every trained model answers a context with k types, most likely first. */
+async function predict(page) {
+  await openApp(page);
+  await loadSample(page);
+  const rows = await resultRows(page);
+  const vocabulary = new Set(
+    await page.$$eval('[data-testid=vocabulary-table] tbody tr td:first-child', (tds) => tds.map((td) => td.textContent.trim())),
+  );
+  const context = ['create_secrets', 'update_secrets'];
+  for (const name of context) if (!vocabulary.has(name)) throw new Error(`${name} is not in the sample's vocabulary`);
+  const k = 5;
+  const cards = await runPrediction(page, context.join(', '), k, rows.length);
+  for (const row of rows) {
+    const card = cards.find((c) => c.model === row.model && c.window === row.window);
+    if (!card) throw new Error(`no card for ${row.model} w${row.window}`);
+    const label = `${row.model} w${row.window}`;
+    if (card.entries.length !== k) throw new Error(`${label}: ${card.entries.length} entries, asked for ${k}`);
+    const shares = card.entries.map((e) => percentOf(e.probability));
+    if (shares.some((p) => !(p > 0 && p <= 100))) throw new Error(`${label}: probabilities ${shares}`);
+    if (shares.some((p, i) => i > 0 && p > shares[i - 1])) throw new Error(`${label}: not sorted: ${shares}`);
+    const names = card.entries.map((e) => e.name);
+    if (new Set(names).size !== k || names.some((n) => !vocabulary.has(n))) throw new Error(`${label}: types ${names}`);
+    const read = context.slice(-row.window).join(' → ');
+    if (!card.reads.includes(`reads: ${read}`)) throw new Error(`${label} should read "${read}": "${card.reads}"`);
+    if (card.warning) throw new Error(`${label}: unexpected warning "${card.warning}"`);
+  }
+  await shot(page, 'predict');
+
+  const unknown = 'no_such_type_in_the_sample';
+  // The context restarts after an unknown type: only update_secrets is read, whatever the window.
+  const answers = await runPrediction(page, `create_secrets, ${unknown}, update_secrets`, 3, rows.length, () => ['update_secrets']);
+  for (const card of answers) {
+    const label = `${card.model} w${card.window}`;
+    if (!card.warning.includes(unknown)) throw new Error(`${label} does not report ${unknown} as ignored: "${card.warning}"`);
+  }
+}
+
+/** A model file saved by `perfspec train --save` predicts in the page what it predicts in the CLI. */
+async function cliModel(page) {
+  const dir = await cliModels();
+  const context = 'create_secrets,update_secrets';
+  const k = 5;
+  const files = ['ngram-w2.json', 'bn-w1.json'];
+  const expected = await Promise.all(files.map((file) => cliPredict(path.join(dir, file), context, k)));
+  await openApp(page);
+  await showTab(page, 'predict');
+  await page.setInputFiles('[data-testid=model-file]', files.map((file) => path.join(dir, file)));
+  const imported = page.locator('[data-testid=imported-models] li');
+  await waitUntil(async () => (await imported.count()) === files.length, 10_000, 'model files not listed as read');
+  const listed = (await imported.allInnerTexts()).join('\n');
+  for (const file of files) if (!listed.includes(file)) throw new Error(`${file} not listed:\n${listed}`);
+  if (!/n-grams, window 2, 146 event types/.test(listed)) throw new Error(`listing lacks the n-gram's details:\n${listed}`);
+  const cards = await runPrediction(page, context, k, files.length);
+  files.forEach((file, i) => {
+    const card = cards.find((c) => c.model === expected[i].model && c.window === expected[i].window);
+    if (!card) throw new Error(`no card for ${file}: ${JSON.stringify(cards.map((c) => [c.model, c.window]))}`);
+    if (!card.reads.includes(`from ${file}`)) throw new Error(`${file}'s card does not name its file: "${card.reads}"`);
+    sameAsCli(card, expected[i], file);
+  });
+}
+
+/** A damaged model file is refused in words, and the page goes on working. */
+async function damagedModel(page) {
+  const dir = await cliModels();
+  const good = readFileSync(path.join(dir, 'ngram-w1.json'), 'utf8');
+  await openApp(page);
+  await showTab(page, 'predict');
+  await page.setInputFiles('[data-testid=model-file]', path.join(dir, 'ngram-w1.json'));
+  await waitUntil(async () => (await page.locator('[data-testid=imported-models] li').count()) === 1, 10_000, 'good file not read');
+  const error = page.locator('[data-testid=error]');
+  const damaged = [
+    { name: 'truncated-w1.json', text: good.slice(0, Math.floor(good.length / 2)) },
+    { name: 'not-a-model.json', text: '{"format":"something-else","version":1}' },
+    { name: 'bad-window.json', text: good.replace('"window":1', '"window":"one"') },
+  ];
+  for (const file of damaged) {
+    await page.setInputFiles('[data-testid=model-file]', { name: file.name, mimeType: 'application/json', buffer: Buffer.from(file.text) });
+    await error.waitFor({ state: 'visible', timeout: 10_000 });
+    const message = await error.innerText();
+    if (!message.includes(file.name) || message.replace(file.name, '').replace(/\W/g, '').length < 10) {
+      throw new Error(`unclear error for ${file.name}: "${message}"`);
+    }
+    const listed = await page.locator('[data-testid=imported-models] li').allInnerTexts();
+    if (listed.length !== 1 || listed.some((line) => line.includes(file.name))) throw new Error(`after ${file.name}, listed: ${listed}`);
+    await page.click('[data-testid=error] button');
+    await error.waitFor({ state: 'detached', timeout: 5_000 });
+  }
+  const cards = await runPrediction(page, 'update_secrets', 3, 1);
+  if (cards[0].entries.length !== 3) throw new Error(`after the damaged files, Predict gave ${JSON.stringify(cards)}`);
+  await page.setInputFiles('[data-testid=model-file]', path.join(dir, 'bn-w2.json'));
+  await waitUntil(async () => (await page.locator('[data-testid=imported-models] li').count()) === 2, 10_000, 'a good file after damaged ones was not read');
+}
+
+/** Every export button hands over a file whose contents match what the page shows. */
+async function exportFiles(page) {
+  await openApp(page);
+  // More rows than Chromium lets a page download in one second (10), as Honest's 15 would be.
+  await configure(page, { models: ['ngram', 'bn', 'mfe', 'repeat'], windows: '1,2,3' });
+  await loadSample(page);
+  const rows = await resultRows(page);
+  // Type → count as the Vocabulary table shows them (its order is the user's choice of column).
+  const vocabularyShown = new Map(
+    await page.$$eval('[data-testid=vocabulary-table] tbody tr', (trs) =>
+      trs.map((tr) => [tr.cells[0].textContent.trim(), Number(tr.cells[3].textContent.replace(/\D/g, ''))]),
+    ),
+  );
+  const sameVocabulary = (entries) =>
+    entries.length === vocabularyShown.size && entries.every(([type, count]) => vocabularyShown.get(type) === Number(count));
+  await showTab(page, 'export');
+
+  const checkRow = (label, row, { top1, topk, macro_f1, log_loss, k95, train_windows, test_windows }) => {
+    const problems = [];
+    if (!sameShare(row.cells[COL.top1], top1)) problems.push(`top1 ${top1} vs ${row.cells[COL.top1]}`);
+    if (!sameShare(row.cells[COL.topk], topk)) problems.push(`topk ${topk} vs ${row.cells[COL.topk]}`);
+    if (Number(macro_f1).toFixed(3) !== row.cells[COL.f1]) problems.push(`macro_f1 ${macro_f1} vs ${row.cells[COL.f1]}`);
+    if (Number(log_loss).toFixed(3) !== row.cells[COL.logLoss]) problems.push(`log_loss ${log_loss} vs ${row.cells[COL.logLoss]}`);
+    if (String(k95) !== row.cells[COL.k95]) problems.push(`k95 ${k95} vs ${row.cells[COL.k95]}`);
+    const [train, test] = row.cells[COL.windows].split('/').map((s) => Number(s.replace(/\D/g, '')));
+    if (Number(train_windows) !== train || Number(test_windows) !== test) problems.push(`windows ${train_windows}/${test_windows} vs ${row.cells[COL.windows]}`);
+    if (problems.length > 0) throw new Error(`${label} ${row.model} w${row.window}: ${problems.join('; ')}`);
+  };
+
+  const json = await download(page, 'export-results-json');
+  const results = JSON.parse(json.text);
+  if (results.events !== SAMPLE_EVENTS || results.types !== SAMPLE_TYPES) throw new Error(`results JSON: ${results.events} events, ${results.types} types`);
+  if (!Array.isArray(results.rows) || results.rows.length !== rows.length) throw new Error(`results JSON has ${results.rows?.length} rows, table ${rows.length}`);
+  results.rows.forEach((r, i) => {
+    if (r.model !== rows[i].model || r.window !== rows[i].window) throw new Error(`results JSON row ${i}: ${r.model} w${r.window}`);
+    checkRow('results JSON', rows[i], { ...r, ...r.details });
+  });
+
+  const csv = parseCsv((await download(page, 'export-results-csv')).text);
+  for (const column of ['approach', 'model', 'window', 'top1', 'topk', 'macro_f1', 'log_loss', 'k95']) {
+    if (!csv.header.includes(column)) throw new Error(`results CSV header lacks ${column}: ${csv.header}`);
+  }
+  if (csv.records.length !== rows.length) throw new Error(`results CSV has ${csv.records.length} lines, table ${rows.length} rows`);
+  csv.records.forEach((r, i) => {
+    if (r.model !== rows[i].model || Number(r.window) !== rows[i].window) throw new Error(`results CSV line ${i + 2}: ${r.model} w${r.window}`);
+    checkRow('results CSV', rows[i], { ...r, top1: Number(r.top1), topk: Number(r.topk) });
+  });
+
+  const vocabularyCsv = parseCsv((await download(page, 'export-vocabulary-csv')).text);
+  if (vocabularyCsv.records.length !== SAMPLE_TYPES) throw new Error(`vocabulary CSV has ${vocabularyCsv.records.length} lines`);
+  if (!sameVocabulary(vocabularyCsv.records.map((r) => [r.type, r.count]))) throw new Error('vocabulary CSV types or counts differ from the table');
+  const counted = vocabularyCsv.records.reduce((sum, r) => sum + Number(r.count), 0);
+  if (counted !== SAMPLE_EVENTS) throw new Error(`vocabulary CSV counts sum to ${counted}, not ${SAMPLE_EVENTS}`);
+
+  const vocabularyJson = JSON.parse((await download(page, 'export-vocabulary-json')).text);
+  if (!Array.isArray(vocabularyJson) || !sameVocabulary(vocabularyJson.map((e) => [e.type, e.count]))) {
+    throw new Error('vocabulary JSON types or counts differ from the table');
+  }
+  const countedJson = vocabularyJson.reduce((sum, e) => sum + e.count, 0);
+  if (countedJson !== SAMPLE_EVENTS) throw new Error(`vocabulary JSON counts sum to ${countedJson}, not ${SAMPLE_EVENTS}`);
+
+  const config = JSON.parse((await download(page, 'export-config')).text);
+  const train = config.train ?? {};
+  if (
+    JSON.stringify(train.models) !== JSON.stringify([...new Set(rows.map((r) => r.model))]) ||
+    JSON.stringify(train.windows) !== JSON.stringify([...new Set(rows.map((r) => r.window))])
+  ) {
+    throw new Error(`configuration does not describe the run: ${JSON.stringify(train)}`);
+  }
+
+  // One file per row from one click: collect them all.
+  const files = [];
+  const collect = (file) => files.push(file);
+  page.on('download', collect);
+  await page.click('[data-testid=export-models]');
+  await waitUntil(() => files.length >= rows.length, 15_000, 'not every model file arrived').catch((error) => {
+    throw new Error(`${error.message}: ${files.length} of ${rows.length} (${files.map((f) => f.suggestedFilename()).join(', ')})`);
+  });
+  page.off('download', collect);
+  const saved = {};
+  for (const file of files) {
+    const { name, bytes } = await savedFile(file);
+    const model = JSON.parse(bytes.toString('utf8'));
+    if (model.format !== 'perfspec-model' || name !== `${model.kind}-w${model.window}.json`) {
+      throw new Error(`model file ${name}: format ${model.format}, kind ${model.kind}, window ${model.window}`);
+    }
+    saved[name] = path.join(os.tmpdir(), `perfspec-e2e-${process.pid}-${name}`);
+    await file.saveAs(saved[name]);
+  }
+  const names = Object.keys(saved).sort();
+  const wanted = rows.map((r) => `${r.model}-w${r.window}.json`).sort();
+  if (JSON.stringify(names) !== JSON.stringify(wanted)) throw new Error(`model files ${names}, expected ${wanted}`);
+
+  // A model file the page saved predicts in the CLI what the model it came from predicts here.
+  const cards = await runPrediction(page, 'create_secrets, update_secrets', 5, rows.length);
+  for (const [model, window] of [['ngram', 2], ['bn', 1]]) {
+    const file = saved[`${model}-w${window}.json`];
+    const card = cards.find((c) => c.model === model && c.window === window);
+    sameAsCli(card, await cliPredict(file, 'create_secrets,update_secrets', 5), `page-saved ${model}-w${window}.json`);
+  }
+  for (const file of Object.values(saved)) rmSync(file, { force: true });
+}
+
+/** An exported configuration, read into a fresh page, restores the settings and the run. */
+async function configRoundTrip(page) {
+  const settings = { models: ['ngram', 'repeat'], windows: '1,3', k: 5, split: 'random', seed: 7 };
+  await openApp(page);
+  await configure(page, settings);
+  await loadSample(page);
+  const original = (await resultRows(page)).map(deterministic);
+  const keys = original.map(([model, window]) => `${model}:${window}`);
+  const want = ['ngram:1', 'ngram:3', 'repeat:1', 'repeat:3'];
+  if (JSON.stringify(keys) !== JSON.stringify(want)) throw new Error(`first run rows ${keys}, expected ${want}`);
+  await showTab(page, 'export');
+  const config = await download(page, 'export-config');
+
+  // Other settings in the fresh page (and a quick first run): the import must replace them all.
+  const fresh = await newPage();
+  await openApp(fresh);
+  await configure(fresh, { models: ['ngram'], windows: '2', k: 3, split: 'chrono', seed: 1 });
+  await loadSample(fresh);
+  const before = (await resultRows(fresh)).map(deterministic);
+  if (JSON.stringify(before) === JSON.stringify(original)) throw new Error('the default run already matches: no round trip to test');
+  await showTab(fresh, 'export');
+  await fresh.setInputFiles('[data-testid=config-file]', { name: config.name, mimeType: 'application/json', buffer: Buffer.from(config.text) });
+  // The import starts the run again on the loaded data.
+  await waitUntil(async () => JSON.stringify((await resultRows(fresh)).map(deterministic)) !== JSON.stringify(before), RUN_TIMEOUT, 'importing the configuration changed no row');
+  await waitIdle(fresh);
+  const again = (await resultRows(fresh)).map(deterministic);
+  if (JSON.stringify(again) !== JSON.stringify(original)) {
+    throw new Error(`rows differ:\n    first ${JSON.stringify(original)}\n    again ${JSON.stringify(again)}`);
+  }
+  const header = await fresh.locator('[data-testid=results-table] thead').innerText();
+  if (!header.includes('top-5')) throw new Error(`results header does not say top-5: ${header}`);
+  await showTab(fresh, 'train');
+  const shown = await trainControls(fresh);
+  const expected = { models: settings.models, windows: '1,3', k: '5', split: 'random', seed: '7' };
+  for (const [key, value] of Object.entries(expected)) {
+    if (JSON.stringify(shown[key]) !== JSON.stringify(value)) throw new Error(`after import ${key} is ${JSON.stringify(shown[key])}, expected ${JSON.stringify(value)}`);
+  }
+}
+
+/** Settings outlive a reload (localStorage). */
+async function settingsPersist(page) {
+  await openApp(page);
+  await configure(page, { models: ['ngram', 'lstm'], windows: '1,3', k: 5, split: 'random', seed: 7, lstm: { epochs: 4 } });
+  const set = await trainControls(page);
+  await page.reload({ waitUntil: 'load' });
+  await page.locator('[data-testid=use-sample]').waitFor({ state: 'visible', timeout: LOAD_TIMEOUT });
+  await showTab(page, 'train');
+  const restored = await trainControls(page);
+  const expected = { models: ['ngram', 'lstm'], windows: '1,3', k: '5', split: 'random', seed: '7', epochs: '4' };
+  if (JSON.stringify(set) !== JSON.stringify(expected)) throw new Error(`controls did not take the settings: ${JSON.stringify(set)}`);
+  if (JSON.stringify(restored) !== JSON.stringify(expected)) throw new Error(`after reload: ${JSON.stringify(restored)}, expected ${JSON.stringify(expected)}`);
+}
+
+/** Under prefers-color-scheme: dark the page is dark, with light text that reads. */
+async function darkMode(page) {
+  await openApp(page);
+  await configure(page, { models: ['ngram', 'bn'] });
+  await loadSample(page);
+  await showTab(page, 'results');
+  const colors = () =>
+    page.evaluate(() => {
+      const style = (selector, property) => getComputedStyle(document.querySelector(selector))[property];
+      return {
+        background: style('body', 'backgroundColor'),
+        text: style('body', 'color'),
+        card: style('#panel-results .card', 'backgroundColor'),
+        cell: style('[data-testid=results-table] td', 'color'),
+        muted: style('.tagline', 'color'),
+      };
+    });
+  const dark = await colors();
+  await shot(page, 'dark-mode');
+  const problems = [];
+  if (luminance(dark.background) > 0.05) problems.push(`body background ${dark.background} is not dark`);
+  if (luminance(dark.card) > 0.05) problems.push(`card background ${dark.card} is not dark`);
+  if (luminance(dark.text) < 0.6) problems.push(`text ${dark.text} is not light`);
+  if (contrast(dark.cell, dark.card) < 7) problems.push(`table text ${dark.cell} on ${dark.card}: contrast ${contrast(dark.cell, dark.card).toFixed(1)}`);
+  if (contrast(dark.muted, dark.background) < 4.5) problems.push(`muted text ${dark.muted}: contrast ${contrast(dark.muted, dark.background).toFixed(1)}`);
+  // The same page in light mode is light: the colours follow the preference, not a fixed theme.
+  await page.emulateMedia({ colorScheme: 'light' });
+  const light = await colors();
+  if (luminance(light.background) < 0.8 || luminance(light.text) > 0.1) problems.push(`light mode: ${JSON.stringify(light)}`);
+  // The runner's end-of-test screenshot is named after the test: let it show the dark page too.
+  await page.emulateMedia({ colorScheme: 'dark' });
+  if (problems.length > 0) throw new Error(problems.join('; '));
+}
+
+// Registered before the page's scripts, so that no long task escapes it.
+function observeLongTasks() {
+  window.__longTasks = [];
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) window.__longTasks.push({ start: entry.startTime, duration: entry.duration });
+  }).observe({ type: 'longtask', buffered: true });
+}
+
+const LONG_TASK_LIMIT_MS = 200;
+
+/** The page stays responsive while an LSTM trains: no main-thread task over 200 ms. */
+async function responsiveness(page) {
+  await openApp(page);
+  await configure(page, { models: ['ngram'], windows: '1' });
+  await loadSample(page);
+  // Enough epochs for several seconds of training; patience as long, so that none stops early.
+  await configure(page, { models: ['lstm'], windows: '1,2', lstm: { epochs: 12, patience: 12 } });
+  const started = await page.evaluate(() => performance.now());
+  await page.click('[data-testid=train]');
+  await waitIdle(page);
+  const ended = await page.evaluate(() => performance.now());
+  const rows = await resultRows(page);
+  if (rows.length !== 2 || rows.some((r) => r.model !== 'lstm')) throw new Error(`rows: ${rows.map((r) => `${r.model} w${r.window}`)}`);
+  const seconds = (ended - started) / 1000;
+  if (seconds < 3) throw new Error(`training took ${seconds.toFixed(1)} s: too short to tell`);
+  const tasks = (await page.evaluate(() => window.__longTasks)).filter((t) => t.start + t.duration >= started && t.start <= ended);
+  const longest = Math.max(0, ...tasks.map((t) => t.duration));
+  console.log(`# longest main-thread task during LSTM training: ${Math.round(longest)} ms (${tasks.length} tasks over 50 ms in ${seconds.toFixed(1)} s of training)`);
+  // The observer must be able to see a long task at all, or a silent one proves nothing.
+  await page.evaluate(() => new Promise((resolve) => setTimeout(() => {
+    const until = performance.now() + 120;
+    while (performance.now() < until);
+    resolve();
+  })));
+  await waitUntil(() => page.evaluate(() => window.__longTasks.some((t) => t.duration >= 100)), 5_000, 'the long-task observer missed a 120 ms task');
+  if (longest > LONG_TASK_LIMIT_MS) throw new Error(`a main-thread task took ${Math.round(longest)} ms during training (limit ${LONG_TASK_LIMIT_MS})`);
+}
+
+/** Cancel while the sample is still being fetched: the sample is not loaded behind the user's back. */
+async function cancelDuringFetch(page) {
+  await openApp(page);
+  await configure(page, { models: ['ngram'], windows: '1' });
+  await showTab(page, 'data');
+  // Hold the sample back for a while, so that Cancel surely lands while it is on its way.
+  await page.route('**/sample_logs/audit-logs.csv', async (route) => {
+    await sleep(1_500);
+    await route.continue();
+  });
+  await page.click('[data-testid=use-sample]');
+  const progress = page.locator('[data-testid=progress]');
+  await progress.waitFor({ state: 'visible', timeout: 5_000 });
+  await page.click('[data-testid=cancel]');
+  // Past the fetch, and long enough for a load that went ahead to show its counts.
+  await sleep(3_500);
+  const problems = [];
+  if ((await progress.count()) > 0) problems.push(`a run is in progress: "${await progress.innerText()}"`);
+  if ((await countOf(page, 'event-count')) !== null) problems.push('the sample was loaded');
+  if (!(await page.isEnabled('[data-testid=use-sample]'))) problems.push('use-sample is disabled');
+  if (problems.length > 0) throw new Error(`after Cancel during the fetch: ${problems.join('; ')}`);
+  // And the sample still loads when asked again.
+  await page.unroute('**/sample_logs/audit-logs.csv');
+  await loadSample(page);
+}
+
+/** Cancel during LSTM training frees the page within a second, and no row of that run arrives later. */
+async function cancelLstm(page) {
+  await openApp(page);
+  await configure(page, { models: ['ngram'], windows: '1' });
+  await loadSample(page);
+  await configure(page, { models: ['lstm'], windows: '1,2', lstm: { epochs: 50, patience: 50 } });
+  await page.click('[data-testid=train]');
+  const progress = page.locator('[data-testid=progress]');
+  await waitUntil(async () => /LSTM/i.test((await progress.innerText().catch(() => '')) || ''), 30_000, 'progress never named the LSTM');
+  await sleep(1_000);
+  const clicked = Date.now();
+  await page.click('[data-testid=cancel]');
+  await page
+    .waitForFunction(
+      () => !document.querySelector('[data-testid=progress]') && !document.querySelector('[data-testid=train]').disabled,
+      null,
+      { timeout: 1_000, polling: 50 },
+    )
+    .catch(() => {
+      throw new Error('page not usable (train enabled, progress gone) within 1 s of Cancel');
+    });
+  const freed = Date.now() - clicked;
+  if (freed > 1_000) throw new Error(`page usable only ${freed} ms after Cancel`);
+  // Long enough for an LSTM epoch to finish had the worker gone on.
+  await sleep(3_000);
+  const stale = await resultRows(page);
+  if (stale.length > 0) throw new Error(`rows arrived after Cancel: ${stale.map((r) => `${r.model} w${r.window}`)}`);
+  await configure(page, { models: ['ngram'] });
+  await page.click('[data-testid=train]');
+  await waitIdle(page);
+  const rows = (await resultRows(page)).map((r) => `${r.model}:${r.window}`);
+  if (JSON.stringify(rows) !== JSON.stringify(['ngram:1', 'ngram:2'])) throw new Error(`the run after Cancel shows ${rows}`);
+  console.log(`# cancel lstm: page usable ${freed} ms after the click`);
+}
+
+/** On a tablet the document never scrolls sideways, whichever tab is shown. */
+async function tablet(page) {
+  await openApp(page);
+  // The Bayesian network brings the widest content: its structure's arcs.
+  await configure(page, { models: ['ngram', 'bn'] });
+  await loadSample(page);
+  const problems = [];
+  for (const name of TABS) {
+    await showTab(page, name);
+    if (name === 'predict') await runPrediction(page, 'create_secrets, update_secrets', 9, (await resultRows(page)).length);
+    if (name === 'review') await page.selectOption('[data-testid=review-model]', 'bn:2');
+    const overflow = await page.evaluate(() => {
+      const root = document.scrollingElement;
+      const width = root.clientWidth;
+      // The outermost elements sticking out, to say what to fix.
+      const wide = [...document.body.querySelectorAll('*')]
+        .filter((el) => el.getBoundingClientRect().right > width + 1 && !el.parentElement.closest('.table-scroll'))
+        .filter((el) => !(el.parentElement.getBoundingClientRect().right > width + 1))
+        .slice(0, 5)
+        .map((el) => `${el.tagName.toLowerCase()}${el.className ? `.${String(el.className).split(' ').join('.')}` : ''} (${Math.round(el.getBoundingClientRect().right)} px)`);
+      return { scrollWidth: root.scrollWidth, clientWidth: width, wide };
+    });
+    await shot(page, `tablet-${name}`);
+    if (overflow.scrollWidth > overflow.clientWidth + 1) {
+      problems.push(`${name}: scrollWidth ${overflow.scrollWidth} > ${overflow.clientWidth} (${overflow.wide.join(', ')})`);
+    }
+  }
+  if (problems.length > 0) throw new Error(problems.join('; '));
+}
+
+/** Each chart is drawn, has its numbers beside it, and exports as PNG and SVG. */
+async function charts(page) {
+  await openApp(page);
+  await configure(page, { models: ['ngram', 'lstm'], windows: '1,2', lstm: { epochs: 2 } });
+  await loadSample(page);
+  const rows = await resultRows(page);
+  const expected = {
+    results: ['accuracy-window', 'topk-curve', 'inference-time'],
+    vocabulary: ['type-frequency', 'verb-resource'],
+    // The training history is the LSTM's alone.
+    review: ['training-history', 'confusion'],
+  };
+  for (const [tab, names] of Object.entries(expected)) {
+    await showTab(page, tab);
+    if (tab === 'review') {
+      await page.selectOption('[data-testid=review-model]', 'lstm:2');
+      await waitUntil(async () => (await page.getAttribute('[data-testid=review]', 'data-model')) === 'lstm', 5_000, 'Review did not show the LSTM');
+    }
+    const shown = await page.$$eval(`#panel-${tab} canvas[data-testid^=chart-]`, (canvases) =>
+      canvases.map((canvas) => canvas.dataset.testid.replace(/^chart-/, '')),
+    );
+    if (JSON.stringify([...shown].sort()) !== JSON.stringify([...names].sort())) {
+      throw new Error(`${tab} shows charts ${shown}, expected ${names}`);
+    }
+    for (const name of names) {
+      const canvas = page.locator(`[data-testid=chart-${name}]`);
+      await canvas.scrollIntoViewIfNeeded();
+      const drawn = await canvas.evaluate((element) => {
+        const { data } = element.getContext('2d').getImageData(0, 0, element.width, element.height);
+        const colours = new Set();
+        for (let i = 0; i < data.length; i += 4 * 31) colours.add(`${data[i]},${data[i + 1]},${data[i + 2]},${data[i + 3]}`);
+        return { width: element.width, height: element.height, colours: colours.size };
+      });
+      // Axes, text, series and background: a drawn chart has many colours, a blank canvas one.
+      if (drawn.width < 100 || drawn.height < 100 || drawn.colours < 8) throw new Error(`chart ${name} looks blank: ${JSON.stringify(drawn)}`);
+      const table = await page.$$eval(`figure[data-chart=${name}] details.chart-table tbody tr`, (trs) =>
+        trs.map((tr) => [...tr.cells].map((cell) => cell.textContent.trim())),
+      );
+      if (table.length === 0) throw new Error(`chart ${name} has no numbers beside it`);
+      if (name === 'accuracy-window') {
+        const fromTable = rows.map((row) => row.cells.slice(0, 4));
+        if (JSON.stringify(table) !== JSON.stringify(fromTable)) {
+          throw new Error(`accuracy-window numbers ${JSON.stringify(table)} differ from the results table ${JSON.stringify(fromTable)}`);
+        }
+      }
+      const png = await downloadBytes(page, `export-chart-${name}-png`);
+      if (png.name !== `${name}.png` || !png.bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) {
+        throw new Error(`PNG export of ${name}: ${png.name}, starts ${png.bytes.subarray(0, 8).toString('hex')}`);
+      }
+      const svg = await downloadBytes(page, `export-chart-${name}-svg`);
+      const text = svg.bytes.toString('utf8');
+      if (svg.name !== `${name}.svg` || !/<svg[\s>]/.test(text) || !text.trimEnd().endsWith('</svg>') || !/<text/.test(text)) {
+        throw new Error(`SVG export of ${name}: ${svg.name}, ${text.slice(0, 80)}`);
+      }
+    }
+  }
+  await showTab(page, 'results');
+  await shot(page, 'charts');
 }
 
 async function noConsoleErrors() {
@@ -289,6 +1208,25 @@ async function noConsoleErrors() {
 
 async function privacy() {
   if (seen.requests.length === 0) throw new Error('no requests were recorded at all');
+  // Every flow with a page was watched, downloads and imports included.
+  const watched = new Set(seen.requests.map((r) => r.test));
+  const unwatched = selected.filter((t) => t.page !== false && !watched.has(t.name)).map((t) => t.name);
+  if (unwatched.length > 0) throw new Error(`no requests recorded for: ${unwatched.join(', ')}`);
+
+  // The policy is what keeps a future change from sending logs anywhere: it must be in the page
+  // as served, and only let the page talk to its own origin.
+  const html = await (await fetch(appUrl)).text();
+  const meta = /<meta\s+http-equiv="Content-Security-Policy"\s+content="([^"]*)"/i.exec(html);
+  if (!meta) throw new Error('index.html has no Content-Security-Policy meta tag');
+  const directives = Object.fromEntries(
+    meta[1].split(';').map((d) => d.trim().split(/\s+/)).filter((d) => d[0]).map(([name, ...values]) => [name, values]),
+  );
+  for (const name of ['connect-src', 'default-src']) {
+    if (JSON.stringify(directives[name]) !== JSON.stringify(["'self'"])) {
+      throw new Error(`CSP ${name} is ${JSON.stringify(directives[name])}, expected 'self' alone`);
+    }
+  }
+  if (meta[1].includes('inline-loader-hash')) throw new Error('CSP still holds the loader hash placeholder');
   const foreign = seen.requests.filter(({ url }) => {
     if (url.startsWith('data:')) return false;
     try {
@@ -314,12 +1252,31 @@ const tests = [
   { name: 'prepare options', fn: prepareOptions },
   { name: 'repeated run', fn: repeatedRun },
   { name: 'formats', fn: formats },
+  { name: 'sections', fn: sections },
+  { name: 'presets', fn: presets },
+  { name: 'whole flow', fn: wholeFlow },
+  { name: 'predict top-k', fn: predict },
+  { name: 'cli model', fn: cliModel },
+  { name: 'damaged model', fn: damagedModel },
+  { name: 'exports', fn: exportFiles },
+  { name: 'config round trip', fn: configRoundTrip },
+  { name: 'settings persist', fn: settingsPersist },
+  { name: 'dark mode', fn: darkMode, context: { colorScheme: 'dark' } },
+  { name: 'responsiveness', fn: responsiveness, context: { initScript: observeLongTasks } },
+  { name: 'cancel during fetch', fn: cancelDuringFetch },
+  { name: 'cancel lstm', fn: cancelLstm },
+  { name: 'tablet', fn: tablet, context: { viewport: { width: 820, height: 1180 } } },
+  { name: 'charts', fn: charts },
   { name: 'no console errors', fn: noConsoleErrors, page: false },
   { name: 'privacy', fn: privacy, page: false },
 ];
 
 // ---------------------------------------------------------------------------------------------
 // Runner
+
+// E2E_ONLY=name,name runs those tests (by substring) and the whole-run checks, for working on a few.
+const only = (process.env.E2E_ONLY || '').split(',').map((s) => s.trim()).filter(Boolean);
+const selected = tests.filter((t) => t.page === false || only.length === 0 || only.some((o) => t.name.includes(o)));
 
 function withTimeout(promise, ms, name) {
   let timer;
@@ -343,10 +1300,11 @@ async function main() {
   let passed = 0;
   let failed = 0;
   try {
-    for (const test of tests) {
+    for (const test of selected) {
       currentTest = test.name;
       const started = Date.now();
-      const page = test.page === false ? null : await newPage();
+      openContexts = [];
+      const page = test.page === false ? null : await newPage(test.context);
       try {
         await withTimeout(test.fn(page), TEST_TIMEOUT, test.name);
         passed += 1;
@@ -359,13 +1317,14 @@ async function main() {
           await screenshot(page, test.name).catch((error) => {
             console.log(`# screenshot of ${test.name} failed: ${error.message}`);
           });
-          await page.context().close().catch(() => {});
         }
+        for (const context of openContexts) await context.close().catch(() => {});
       }
     }
   } finally {
     await browser.close().catch(() => {});
     server.close();
+    if (cliModelsDir) rmSync(cliModelsDir, { recursive: true, force: true });
   }
   console.log(`${passed} passed, ${failed} failed`);
   return failed === 0 ? 0 : 1;

@@ -3,11 +3,12 @@
 use std::fs::File;
 use std::io::{self, BufReader};
 
-use perfspec::{AuditRecord, IngestReport, Ingestor};
+use perfspec::record::AuditRecords;
+use perfspec::{IngestReport, Ingestor};
 
 use crate::Failure;
 
-pub fn read_files(paths: &[String]) -> Result<(Vec<AuditRecord>, IngestReport), Failure> {
+pub fn read_files(paths: &[String]) -> Result<(AuditRecords, IngestReport), Failure> {
     let mut ingestor = Ingestor::default();
     for path in paths {
         let result = if path == "-" {

@@ -1,6 +1,7 @@
 //! `perfspec`: the learning phase of PerfSPEC on the command line, over the same engine as the
 //! dashboard.
 
+mod charts_cmd;
 mod input;
 mod predict_cmd;
 mod simulate_cmd;
@@ -116,6 +117,10 @@ struct PrepareArgs {
     /// Also write the event sequence as a token file (one verb_resource per line)
     #[arg(long, value_name = "OUT")]
     tokens: Option<String>,
+    /// Also write the dataset's charts into DIR (created if missing): type-frequency.svg and
+    /// verb-resource.svg, each with its numbers beside it as a .csv
+    #[arg(long, value_name = "DIR")]
+    charts: Option<String>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -152,6 +157,12 @@ struct TrainArgs {
     /// Write each trained model to DIR/<model>-w<window>.json (for `perfspec predict`)
     #[arg(long, value_name = "DIR")]
     save: Option<String>,
+    /// Write the dashboard's charts into DIR (created if missing), each as .svg with its numbers
+    /// as .csv beside it: accuracy-window, topk-curve, inference-time, confusion-<model>-w<window>
+    /// for every row, training-history-<model>-w<window> for models trained in epochs (LSTM), and
+    /// the dataset's type-frequency and verb-resource
+    #[arg(long, value_name = "DIR")]
+    charts: Option<String>,
     /// Print one JSON object instead of the table
     #[arg(long)]
     json: bool,
@@ -325,11 +336,16 @@ fn run_prepare(args: PrepareArgs) -> Result<(), Failure> {
     if let Some(path) = &args.tokens {
         write_tokens(path, &data)?;
     }
+    let chart_files = match &args.charts {
+        Some(directory) => charts_cmd::write_dataset(directory, &summary)?,
+        None => Vec::new(),
+    };
     if args.json {
         print_json(&summary);
     } else {
         print_text(&table::summary(&summary));
     }
+    report_charts(args.charts.as_deref(), &chart_files);
     Ok(())
 }
 
@@ -363,19 +379,22 @@ fn run_train(args: TrainArgs) -> Result<(), Failure> {
         Some(directory) => save_models(directory, &trained.models, &data, &options)?,
         None => Vec::new(),
     };
+    let chart_files = match &args.charts {
+        Some(directory) => {
+            let mut files = charts_cmd::write_results(directory, &report)?;
+            files.extend(charts_cmd::write_dataset(directory, &summary)?);
+            files
+        }
+        None => Vec::new(),
+    };
     if args.json {
-        let mut object = serde_json::json!({
-            "events": summary.events,
-            "types": summary.types,
-            "split": report.split,
-            "seed": config.seed,
-            "optimistic": report.optimistic,
-            "leakage_share": report.leakage_share(),
-            "k": report.k,
-            "rows": report.rows,
-        });
+        let mut object =
+            perfspec::export::results_json(summary.events, summary.types, config.seed, &report);
         if args.save.is_some() {
             object["model_files"] = serde_json::json!(model_files);
+        }
+        if args.charts.is_some() {
+            object["chart_files"] = serde_json::json!(chart_files);
         }
         print_json(&object);
     } else {
@@ -384,7 +403,16 @@ fn run_train(args: TrainArgs) -> Result<(), Failure> {
             eprintln!("perfspec: saved {path}");
         }
     }
+    report_charts(args.charts.as_deref(), &chart_files);
     Ok(())
+}
+
+/// One line on stderr for the charts written, so that stdout stays the table or the JSON.
+fn report_charts(directory: Option<&str>, files: &[String]) {
+    if let Some(directory) = directory {
+        let charts = files.iter().filter(|file| file.ends_with(".svg")).count();
+        eprintln!("perfspec: wrote {charts} charts (SVG, with CSV tables) to {directory}");
+    }
 }
 
 /// Writes one model file per trained model into `directory` (created if missing); returns the

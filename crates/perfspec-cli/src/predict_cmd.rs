@@ -1,16 +1,11 @@
 //! `perfspec predict`: the top-k next events after a context, from a saved model file.
 //!
-//! An event type the model does not know is not an error: it is unseen evidence. Models read
-//! the most recent events in order and an unknown one has no id, so the context restarts after
-//! it, and the models answer from the known events that follow, as they answer any context they
-//! have not seen (the n-gram backs off, the Bayesian network drops the missing parents). A
-//! warning on stderr names what was ignored, and the JSON lists it under `ignored`. Security
-//! engineers paste contexts from live clusters, where new types appear; refusing them would make
-//! the command useless exactly when it is needed.
+//! Unknown types in the context are ignored with a warning (see [`perfspec::predict`]).
 
 use std::fmt::Write;
 
 use perfspec::models::model_file;
+use perfspec::predict::{parse_context, predict_named, NamedPrediction};
 use serde::Serialize;
 
 use crate::Failure;
@@ -35,22 +30,12 @@ pub struct PredictArgs {
 }
 
 #[derive(Serialize)]
-struct Prediction<'a> {
-    #[serde(rename = "type")]
-    name: &'a str,
-    probability: f64,
-}
-
-#[derive(Serialize)]
 struct Output<'a> {
     model: &'a str,
     approach: &'a str,
     window: usize,
-    /// The context the model was given, after unknown types were dropped.
-    context: Vec<&'a str>,
-    /// Types of the given context the model does not know.
-    ignored: Vec<&'a str>,
-    predictions: Vec<Prediction<'a>>,
+    #[serde(flatten)]
+    prediction: NamedPrediction,
 }
 
 pub fn run(args: PredictArgs) -> Result<(), Failure> {
@@ -60,58 +45,28 @@ pub fn run(args: PredictArgs) -> Result<(), Failure> {
         code: 1,
         message: format!("{}: {error}", args.model),
     })?;
-    let given: Vec<&str> = args
-        .context
-        .split(',')
-        .map(str::trim)
-        .filter(|name| !name.is_empty())
-        .collect();
-    let ignored: Vec<&str> = given
-        .iter()
-        .copied()
-        .filter(|name| loaded.vocabulary.id(name).is_none())
-        .collect();
-    // Everything up to the last unknown type is cut: what the model sees must be consecutive.
-    let start = given
-        .iter()
-        .rposition(|name| loaded.vocabulary.id(name).is_none())
-        .map_or(0, |position| position + 1);
-    let known = &given[start..];
-    let ids: Vec<u32> = known
-        .iter()
-        .filter_map(|name| loaded.vocabulary.id(name))
-        .collect();
-    if !ignored.is_empty() {
+    let given = parse_context(&args.context);
+    let model = loaded.model.as_ref();
+    let prediction = predict_named(model, &loaded.vocabulary, &given, usize::from(args.k));
+    if !prediction.ignored.is_empty() {
+        let known = prediction.context.len();
         eprintln!(
-            "perfspec: warning: the model does not know {}; predicting from the {} known event{} after {}",
-            ignored
+            "perfspec: warning: the model does not know {}; predicting from the {known} known event{} after {}",
+            prediction
+                .ignored
                 .iter()
                 .map(|name| format!("\"{name}\""))
                 .collect::<Vec<_>>()
                 .join(", "),
-            ids.len(),
-            if ids.len() == 1 { "" } else { "s" },
-            if ignored.len() == 1 { "it" } else { "the last of them" },
+            if known == 1 { "" } else { "s" },
+            if prediction.ignored.len() == 1 { "it" } else { "the last of them" },
         );
     }
-    let model = loaded.model.as_ref();
-    let predictions: Vec<Prediction> = model
-        .top_k(&ids, usize::from(args.k))
-        .into_iter()
-        .map(|(id, probability)| Prediction {
-            name: loaded.vocabulary.name(id),
-            probability,
-        })
-        .collect();
-    let window = loaded.window;
-    let used = &known[known.len().saturating_sub(window)..];
     let output = Output {
         model: model.kind().name(),
         approach: model.kind().approach(),
-        window,
-        context: used.to_vec(),
-        ignored,
-        predictions,
+        window: loaded.window,
+        prediction,
     };
     if args.json {
         crate::print_json(&output);
@@ -129,19 +84,20 @@ fn text_output(output: &Output) -> String {
         output.approach,
         output.model,
         output.window,
-        if output.context.is_empty() {
+        if output.prediction.context.is_empty() {
             "(none)".to_string()
         } else {
-            output.context.join(", ")
+            output.prediction.context.join(", ")
         }
     );
     let width = output
+        .prediction
         .predictions
         .iter()
         .map(|p| p.name.len())
         .max()
         .unwrap_or(4);
-    for (rank, prediction) in output.predictions.iter().enumerate() {
+    for (rank, prediction) in output.prediction.predictions.iter().enumerate() {
         let _ = writeln!(
             out,
             "{:>3}. {:<width$} {:>7.2}%",

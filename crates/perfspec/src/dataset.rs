@@ -84,6 +84,17 @@ pub enum SplitMode {
 }
 
 impl SplitMode {
+    pub const ALL: [SplitMode; 3] = [SplitMode::Chrono, SplitMode::Random, SplitMode::Paper];
+
+    /// The name in files and on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            SplitMode::Chrono => "chrono",
+            SplitMode::Random => "random",
+            SplitMode::Paper => "paper",
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             SplitMode::Chrono => "chronological 70/15/15",

@@ -8,14 +8,18 @@
 pub mod clock;
 pub mod dataset;
 pub mod evaluate;
+pub mod export;
 pub mod ingest;
+pub mod job_runner;
 pub mod models;
 pub mod pipeline;
+pub mod predict;
 pub mod prepare;
 pub mod progress;
 pub mod quality;
 pub mod record;
 pub mod repeated_run;
+pub mod run_config;
 pub mod simulate;
 pub mod units;
 pub mod vocabulary;
@@ -24,6 +28,7 @@ pub use clock::Clock;
 pub use dataset::{SplitMode, SplitWindows, Windows};
 pub use evaluate::Evaluation;
 pub use ingest::{FileReport, IngestReport, Ingestor, InputFormat, SkippedRecord};
+pub use job_runner::{JobRunner, JobStep};
 pub use models::{
     BayesianNetwork, BnParams, Factors, HyperParameters, LoadedModel, ModelFile, ModelFileError,
     MostFrequentModel, RepeatLastModel,
@@ -33,7 +38,7 @@ pub use pipeline::{DatasetSummary, ModelKind, ResultRow, TrainConfig, TrainRepor
 pub use pipeline::{JobResult, Trained};
 pub use prepare::{PrepareOptions, PreparedData};
 pub use progress::{Cancelled, Progress, Stage};
-pub use record::AuditRecord;
+pub use record::{AuditRecord, AuditRecords};
 pub use vocabulary::{Vocabulary, VocabularyEntry};
 
 /// What the user is told when nothing in the input could be read as audit events.

@@ -4,16 +4,15 @@
 use serde::{Deserialize, Serialize};
 
 use crate::clock::Clock;
-use crate::dataset::{split_windows_seeded, SplitMode, DEFAULT_SEED};
-use crate::evaluate::{evaluate, time_inference, ClassMetrics, Confusion};
+use crate::dataset::{SplitMode, DEFAULT_SEED};
+use crate::evaluate::{ClassMetrics, Confusion};
 use crate::ingest::{FileReport, IngestReport, SkippedRecord};
+use crate::job_runner::{JobRunner, JobStep};
 pub use crate::models::ModelKind;
-use crate::models::{fit, Edge, EpochRecord, FitData, FitError, HyperParameters, NextEventModel};
+use crate::models::{Edge, EpochRecord, FitError, HyperParameters, NextEventModel};
 use crate::prepare::{FunnelStep, PrepareOptions, PreparedData};
 use crate::progress::{report, Cancelled, Progress, Stage};
-use crate::quality::{
-    dataset_quality, dataset_warnings, leakage_share, oov_share, SplitQuality, Warning,
-};
+use crate::quality::{dataset_quality, dataset_warnings, SplitQuality, Warning};
 use crate::repeated_run::RepeatedRun;
 use crate::vocabulary::VocabularyEntry;
 
@@ -299,11 +298,9 @@ impl From<FitError> for PipelineError {
     }
 }
 
-/// Share of a job's progress spent fitting; measuring takes the rest.
-const FIT_SHARE: f64 = 0.8;
-
-/// Fits and evaluates one model at one window. `progress` receives [`Stage::Training`] reports
-/// whose fraction is of this job; returning false cancels the job at its next check.
+/// Fits and evaluates one model at one window, running [`JobRunner`]'s steps in a loop.
+/// `progress` receives [`Stage::Training`] reports whose fraction is of this job; returning false
+/// cancels the job at its next step.
 pub fn run_job(
     data: &PreparedData,
     job: TrainJob,
@@ -311,120 +308,17 @@ pub fn run_job(
     clock: &dyn Clock,
     progress: &mut dyn FnMut(&Progress) -> bool,
 ) -> Result<JobResult, PipelineError> {
-    let split = split_windows_seeded(data, job.window, config.split, config.seed);
-    if split.train.is_empty() || split.test.is_empty() {
-        return Err(PipelineError::Invalid(format!(
-            "window {} leaves no {} windows: {} events are too few",
-            job.window,
-            if split.train.is_empty() {
-                "training"
-            } else {
-                "test"
-            },
-            data.events.len()
-        )));
+    let mut runner = JobRunner::new(data, job, config)?;
+    loop {
+        match runner.step(data, clock)? {
+            JobStep::Progress(update) => {
+                if !progress(&update) {
+                    return Err(Cancelled.into());
+                }
+            }
+            JobStep::Finished(result) => return Ok(*result),
+        }
     }
-    let fit_data = FitData {
-        train: &split.train,
-        validation: &split.validation,
-        vocabulary: &data.vocabulary,
-        seed: config.seed,
-    };
-    // The LSTM's history measures top-k at the run's k.
-    let mut hyper_parameters = config.hyper_parameters.clone();
-    hyper_parameters.lstm.topk = config.k;
-    let mut fit_progress = |update: &Progress| {
-        progress(&Progress {
-            fraction: update.fraction * FIT_SHARE,
-            ..update.clone()
-        })
-    };
-    // The first fit of a model's code in a process (in a browser: its first call, which compiles
-    // it) costs far more than later ones; an untimed fit on a small slice keeps that cost out of
-    // the figure, as a warm Python process kept it out of the paper's.
-    let warm_train = split.train.prefix(WARM_UP_WINDOWS);
-    let warm_validation = split.validation.prefix(WARM_UP_WINDOWS / 4);
-    let mut warm_parameters = hyper_parameters.clone();
-    warm_parameters.lstm.epochs = 1;
-    let warm_data = FitData {
-        train: &warm_train,
-        validation: &warm_validation,
-        ..fit_data
-    };
-    fit(job.model, &warm_data, &warm_parameters, &mut |_| true)?;
-    let (model, fit_seconds) = timed_fit(
-        || fit(job.model, &fit_data, &hyper_parameters, &mut fit_progress),
-        clock,
-    )?;
-    report(
-        progress,
-        Stage::Training,
-        FIT_SHARE,
-        "measuring on the test windows",
-    )?;
-    let evaluation = evaluate(model.as_ref(), &split.test, &data.vocabulary);
-    report(progress, Stage::Training, 0.9, "timing predictions")?;
-    let timing = time_inference(model.as_ref(), &split.test, config.k, clock);
-    let accuracy = &evaluation.accuracy;
-    let history = model.history().map(<[EpochRecord]>::to_vec);
-    let row = ResultRow {
-        model: job.model.name().into(),
-        approach: job.model.approach().into(),
-        window: job.window,
-        k: config.k,
-        top1: accuracy.top(1),
-        topk: accuracy.top(config.k),
-        topk_curve: accuracy.curve.clone(),
-        fit_seconds,
-        infer_seconds_median: timing.median_seconds,
-        infer_seconds_p99: timing.p99_seconds,
-        train_windows: split.train.len(),
-        test_windows: split.test.len(),
-        split: config.split,
-        details: Box::new(RowDetails {
-            validation_windows: split.validation.len(),
-            seed: config.seed,
-            macro_precision: evaluation.macro_average.precision,
-            macro_recall: evaluation.macro_average.recall,
-            macro_f1: evaluation.macro_average.f1,
-            weighted_precision: evaluation.weighted_average.precision,
-            weighted_recall: evaluation.weighted_average.recall,
-            weighted_f1: evaluation.weighted_average.f1,
-            log_loss: evaluation.log_loss,
-            perplexity: evaluation.perplexity,
-            k95: evaluation.k95,
-            oov_share: oov_share(&split),
-            leakage_share: leakage_share(&split),
-            per_class: evaluation.per_class,
-            confusion: evaluation.confusion,
-            structure: model.structure(),
-            epochs_run: history.as_ref().map(Vec::len),
-            history,
-        }),
-    };
-    Ok(JobResult { row, model })
-}
-
-/// A fit shorter than this many clock ticks is repeated, and the mean reported, so that a
-/// browser's coarse clock still resolves it.
-const MIN_FIT_TICKS: f64 = 20.0;
-/// Training windows of the untimed warm-up fit before the timed one.
-const WARM_UP_WINDOWS: usize = 256;
-
-/// Fits once, and again while the total is too short for the clock to measure: the result is the
-/// mean wall time of one whole fit. A failed fit (cancelled) ends it.
-fn timed_fit<M, E>(
-    mut fit: impl FnMut() -> Result<M, E>,
-    clock: &dyn Clock,
-) -> Result<(M, f64), E> {
-    let start = clock.now();
-    let mut model = fit()?;
-    let mut fits = 1u32;
-    while clock.now() - start < MIN_FIT_TICKS * clock.resolution() && fits < 1_000 {
-        model = fit()?;
-        fits += 1;
-    }
-    Ok((model, (clock.now() - start) / f64::from(fits)))
 }
 
 /// Runs every job of the configuration; each job's progress is scaled into the whole run's.

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::record::AuditRecord;
+use crate::record::{AuditKey, AuditRecords, RecordRef, Symbol, ToAuditRecords};
 use crate::repeated_run::{find_repeated_runs, RepeatedRun};
 use crate::vocabulary::Vocabulary;
 
@@ -193,14 +193,14 @@ fn patterns(globs: &[String]) -> Vec<glob::Pattern> {
 }
 
 struct Funnel<'a> {
-    kept: Vec<&'a AuditRecord>,
+    kept: Vec<RecordRef<'a>>,
     steps: Vec<FunnelStep>,
 }
 
 impl<'a> Funnel<'a> {
-    fn apply(&mut self, step: impl Into<String>, mut keep: impl FnMut(&AuditRecord) -> bool) {
+    fn apply(&mut self, step: impl Into<String>, mut keep: impl FnMut(RecordRef<'a>) -> bool) {
         let before = self.kept.len();
-        self.kept.retain(|record| keep(record));
+        self.kept.retain(|record| keep(*record));
         self.steps.push(FunnelStep {
             step: step.into(),
             removed: (before - self.kept.len()) as u64,
@@ -209,38 +209,79 @@ impl<'a> Funnel<'a> {
     }
 }
 
-/// Applies the options to the records, in input order.
-pub fn prepare(records: &[AuditRecord], options: &PrepareOptions) -> PreparedData {
+/// Applies the options to the records, in input order: the records of an ingest
+/// ([`AuditRecords`]) or plain records.
+pub fn prepare(records: &(impl ToAuditRecords + ?Sized), options: &PrepareOptions) -> PreparedData {
+    prepare_records(&records.to_audit_records(), options)
+}
+
+/// Whether a symbol's string is one of `names`, decided once per distinct symbol: the filters
+/// below ask it of every record.
+struct SymbolSet<'a> {
+    records: &'a AuditRecords,
+    names: &'a [String],
+    known: rustc_hash::FxHashMap<Symbol, bool>,
+}
+
+impl<'a> SymbolSet<'a> {
+    fn new(records: &'a AuditRecords, names: &'a [String]) -> Self {
+        Self {
+            records,
+            names,
+            known: rustc_hash::FxHashMap::default(),
+        }
+    }
+
+    fn contains(&mut self, symbol: Symbol) -> bool {
+        let (records, names) = (self.records, self.names);
+        *self
+            .known
+            .entry(symbol)
+            .or_insert_with(|| names.iter().any(|name| name == records.symbol(symbol)))
+    }
+}
+
+fn prepare_records(records: &AuditRecords, options: &PrepareOptions) -> PreparedData {
+    // Requests without a resource are all gone after the first step, whether the ingest kept
+    // them or only counted them.
+    let without_resource = records.without_resource();
+    let kept: Vec<RecordRef<'_>> = records
+        .iter()
+        .filter(|record| record.resource_symbol().is_some())
+        .collect();
     let mut funnel = Funnel {
-        kept: records.iter().collect(),
-        steps: vec![FunnelStep {
-            step: "records parsed".into(),
-            removed: 0,
-            remaining: records.len() as u64,
-        }],
+        steps: vec![
+            FunnelStep {
+                step: "records parsed".into(),
+                removed: 0,
+                remaining: records.len() as u64,
+            },
+            FunnelStep {
+                step: "requests without a resource".into(),
+                removed: without_resource,
+                remaining: kept.len() as u64,
+            },
+        ],
+        kept,
     };
-    funnel.apply("requests without a resource", |record| {
-        record.resource.is_some()
-    });
     let mut drop_verbs = options.drop_verbs.clone();
     if options.drop_deletecollection && !drop_verbs.iter().any(|v| v == "deletecollection") {
         drop_verbs.push("deletecollection".into());
     }
     if !drop_verbs.is_empty() {
+        let mut dropped = SymbolSet::new(records, &drop_verbs);
         funnel.apply(format!("verbs {}", drop_verbs.join(", ")), |record| {
-            !drop_verbs.contains(&record.verb)
+            !dropped.contains(record.verb_symbol())
         });
     }
     if !options.drop_resources.is_empty() {
+        let mut dropped = SymbolSet::new(records, &options.drop_resources);
         funnel.apply(
             format!("resources {}", options.drop_resources.join(", ")),
             |record| {
-                record.resource.as_ref().is_none_or(|resource| {
-                    !options
-                        .drop_resources
-                        .iter()
-                        .any(|dropped| dropped == resource)
-                })
+                record
+                    .resource_symbol()
+                    .is_none_or(|resource| !dropped.contains(resource))
             },
         );
     }
@@ -251,21 +292,18 @@ pub fn prepare(records: &[AuditRecord], options: &PrepareOptions) -> PreparedDat
             AuditIdDedup::Complete => "one record per auditID (ResponseComplete only)",
         };
         funnel.apply(label, |record| {
-            if dedup == AuditIdDedup::Complete
-                && record.stage.as_deref() != Some("ResponseComplete")
-            {
+            if dedup == AuditIdDedup::Complete && record.stage() != Some("ResponseComplete") {
                 return false;
             }
             // Records without an auditID cannot be matched with their other stages.
             record
-                .audit_id
-                .as_ref()
-                .is_none_or(|id| seen.insert(id.clone()))
+                .audit_key()
+                .is_none_or(|id: AuditKey<'_>| seen.insert(id))
         });
     }
     if options.drop_failed {
         funnel.apply("failed requests (status 400 or more)", |record| {
-            record.status_code.is_none_or(|code| code < 400)
+            record.status_code().is_none_or(|code| code < 400)
         });
     }
     if !options.exclude_users.is_empty() {
@@ -273,7 +311,7 @@ pub fn prepare(records: &[AuditRecord], options: &PrepareOptions) -> PreparedDat
         funnel.apply(
             format!("users {}", options.exclude_users.join(", ")),
             |record| {
-                let user = record.user.as_deref().unwrap_or("");
+                let user = record.user().unwrap_or("");
                 !excluded.iter().any(|pattern| pattern.matches(user))
             },
         );
@@ -284,8 +322,7 @@ pub fn prepare(records: &[AuditRecord], options: &PrepareOptions) -> PreparedDat
             format!("namespaces other than {}", options.namespaces.join(", ")),
             |record| {
                 record
-                    .namespace
-                    .as_deref()
+                    .namespace()
                     .is_some_and(|ns| included.iter().any(|pattern| pattern.matches(ns)))
             },
         );
@@ -296,8 +333,7 @@ pub fn prepare(records: &[AuditRecord], options: &PrepareOptions) -> PreparedDat
             format!("namespaces {}", options.exclude_namespaces.join(", ")),
             |record| {
                 record
-                    .namespace
-                    .as_deref()
+                    .namespace()
                     .is_none_or(|ns| !excluded.iter().any(|pattern| pattern.matches(ns)))
             },
         );
@@ -309,10 +345,10 @@ pub fn prepare(records: &[AuditRecord], options: &PrepareOptions) -> PreparedDat
 
     if options.order == EventOrder::Time {
         // Parsed once per record, not once per comparison.
-        let mut keyed: Vec<(f64, &AuditRecord)> = kept
+        let mut keyed: Vec<(f64, RecordRef<'_>)> = kept
             .iter()
             .map(|record| {
-                let stamp = record.received_at.as_deref().and_then(parse_timestamp);
+                let stamp = record.received_at().and_then(parse_timestamp);
                 (stamp.unwrap_or(f64::NEG_INFINITY), *record)
             })
             .collect();
@@ -321,26 +357,16 @@ pub fn prepare(records: &[AuditRecord], options: &PrepareOptions) -> PreparedDat
     }
 
     let groups = group_into_sequences(&kept, options.sequences);
-    let type_name = |record: &AuditRecord| -> (String, String) {
-        let resource = record.resource.as_deref().unwrap_or("");
-        let resource = match (&record.subresource, options.subresource_in_type) {
-            (Some(subresource), true) => format!("{resource}/{subresource}"),
-            _ => resource.to_string(),
-        };
-        (record.verb.clone(), resource)
-    };
+    let mut types = TypeNames::new(options.subresource_in_type);
 
     // Repeated runs are found on type ids, so a provisional vocabulary numbers the types.
     let mut provisional = Vocabulary::default();
-    let mut grouped_ids: Vec<(String, Vec<u32>, Vec<&AuditRecord>)> = groups
+    let mut grouped_ids: Vec<(String, Vec<u32>, Vec<RecordRef<'_>>)> = groups
         .into_iter()
         .map(|(label, members)| {
             let ids = members
                 .iter()
-                .map(|record| {
-                    let (verb, resource) = type_name(record);
-                    provisional.intern(&verb, &resource)
-                })
+                .map(|record| types.intern(&mut provisional, *record))
                 .collect();
             (label, ids, members)
         })
@@ -371,6 +397,7 @@ pub fn prepare(records: &[AuditRecord], options: &PrepareOptions) -> PreparedDat
     }
 
     let mut vocabulary = Vocabulary::default();
+    let mut types = TypeNames::new(options.subresource_in_type);
     let mut events = Vec::new();
     let mut sequences = Vec::new();
     let mut all_members = Vec::new();
@@ -380,8 +407,7 @@ pub fn prepare(records: &[AuditRecord], options: &PrepareOptions) -> PreparedDat
         }
         let start = events.len();
         for record in &members {
-            let (verb, resource) = type_name(record);
-            events.push(vocabulary.intern(&verb, &resource));
+            events.push(types.intern(&mut vocabulary, *record));
         }
         sequences.push(Sequence {
             label,
@@ -406,13 +432,46 @@ fn retain_unmarked<T>(items: &mut Vec<T>, drop: &[bool]) {
     items.retain(|_| !marks.next().copied().unwrap_or(false));
 }
 
+/// The event type of each record, numbered by a vocabulary: `verb_resource`, or
+/// `verb_resource/subresource` when the subresource is part of the type.
+struct TypeNames {
+    subresource_in_type: bool,
+    /// Ids already given, by the symbols that name the type: the names are built once per
+    /// type, not once per event.
+    ids: rustc_hash::FxHashMap<(Symbol, Option<Symbol>, Option<Symbol>), u32>,
+}
+
+impl TypeNames {
+    fn new(subresource_in_type: bool) -> Self {
+        Self {
+            subresource_in_type,
+            ids: rustc_hash::FxHashMap::default(),
+        }
+    }
+
+    fn intern(&mut self, vocabulary: &mut Vocabulary, record: RecordRef<'_>) -> u32 {
+        let subresource = record
+            .subresource_symbol()
+            .filter(|_| self.subresource_in_type);
+        let key = (record.verb_symbol(), record.resource_symbol(), subresource);
+        *self.ids.entry(key).or_insert_with(|| {
+            let resource = record.resource().unwrap_or("");
+            let resource = match (record.subresource(), self.subresource_in_type) {
+                (Some(subresource), true) => format!("{resource}/{subresource}"),
+                _ => resource.to_string(),
+            };
+            vocabulary.intern(record.verb(), &resource)
+        })
+    }
+}
+
 /// Cuts the ordered records into labelled groups; within a group the order is kept.
 fn group_into_sequences<'a>(
-    records: &[&'a AuditRecord],
+    records: &[RecordRef<'a>],
     sequencing: Sequencing,
-) -> Vec<(String, Vec<&'a AuditRecord>)> {
-    let by_key = |key: &dyn Fn(&AuditRecord) -> String| {
-        let mut order: Vec<(String, Vec<&'a AuditRecord>)> = Vec::new();
+) -> Vec<(String, Vec<RecordRef<'a>>)> {
+    let by_key = |key: &dyn Fn(RecordRef<'a>) -> String| {
+        let mut order: Vec<(String, Vec<RecordRef<'a>>)> = Vec::new();
         let mut index = rustc_hash::FxHashMap::default();
         for &record in records {
             let label = key(record);
@@ -427,17 +486,17 @@ fn group_into_sequences<'a>(
     match sequencing {
         Sequencing::Global => vec![("all events".into(), records.to_vec())],
         Sequencing::User => {
-            by_key(&|record| format!("user {}", record.user.as_deref().unwrap_or("(unknown)")))
+            by_key(&|record| format!("user {}", record.user().unwrap_or("(unknown)")))
         }
-        Sequencing::Namespace => by_key(&|record| match record.namespace.as_deref() {
+        Sequencing::Namespace => by_key(&|record| match record.namespace() {
             Some(namespace) => format!("namespace {namespace}"),
             None => "cluster-scoped".into(),
         }),
         Sequencing::Idle(gap) => {
-            let mut groups: Vec<(String, Vec<&'a AuditRecord>)> = Vec::new();
+            let mut groups: Vec<(String, Vec<RecordRef<'a>>)> = Vec::new();
             let mut last: Option<f64> = None;
             for &record in records {
-                let stamp = record.received_at.as_deref().and_then(parse_timestamp);
+                let stamp = record.received_at().and_then(parse_timestamp);
                 let idle = matches!((last, stamp), (Some(a), Some(b)) if b - a > gap);
                 if groups.is_empty() || idle {
                     let label = format!("session {}", groups.len() + 1);
@@ -455,14 +514,11 @@ fn group_into_sequences<'a>(
     }
 }
 
-fn time_span(records: &[&AuditRecord]) -> Option<(String, String)> {
+fn time_span(records: &[RecordRef<'_>]) -> Option<(String, String)> {
     // Compared as instants: stamps of different precision do not order correctly as text.
     let mut earliest: Option<(f64, &str)> = None;
     let mut latest: Option<(f64, &str)> = None;
-    for stamp in records
-        .iter()
-        .filter_map(|record| record.received_at.as_deref())
-    {
+    for stamp in records.iter().filter_map(|record| record.received_at()) {
         let Some(value) = parse_timestamp(stamp) else {
             continue;
         };

@@ -2,7 +2,9 @@
 //! stepper, cancellation, model files, and the hand-written inference against burn's forward.
 //! Run in release (`cargo test --release -p perfspec --test lstm`): burn in debug is far too slow.
 
-use std::path::PathBuf;
+mod common;
+
+use common::sample;
 
 use perfspec::dataset::{split_windows, SplitMode, SplitWindows, Windows};
 use perfspec::evaluate::{accuracy, evaluate};
@@ -11,19 +13,8 @@ use perfspec::models::{
     fit, FitData, FitError, HyperParameters, LstmModel, LstmParams, LstmTrainer, ModelKind,
     StepOutcome, StopReason,
 };
-use perfspec::prepare::{prepare, PrepareOptions, PreparedData};
-use perfspec::{Ingestor, NextEventModel, Vocabulary};
-
-fn sample() -> PreparedData {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/data/perfspec/audit-logs.csv");
-    let bytes = std::fs::read(path).expect("shared data present");
-    let mut ingestor = Ingestor::default();
-    ingestor.start_file("audit-logs.csv");
-    ingestor.push(&bytes);
-    let (records, _) = ingestor.finish();
-    prepare(&records, &PrepareOptions::perfspec())
-}
+use perfspec::prepare::PrepareOptions;
+use perfspec::{NextEventModel, Vocabulary};
 
 fn fit_data<'a>(split: &'a SplitWindows, vocabulary: &'a Vocabulary, seed: u64) -> FitData<'a> {
     FitData {

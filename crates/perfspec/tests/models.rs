@@ -1,7 +1,9 @@
 //! The learners, their evaluation and their model files, on the PerfSPEC sample
 //! (`../shared/data/perfspec/audit-logs.csv`) and on small examples worked out by hand.
 
-use std::path::PathBuf;
+mod common;
+
+use common::sample;
 
 use perfspec::clock::SystemClock;
 use perfspec::dataset::{split_windows, split_windows_seeded, SplitMode, SplitWindows, Windows};
@@ -9,8 +11,8 @@ use perfspec::evaluate::evaluate;
 use perfspec::models::model_file::{self, ModelFile, ModelFileError};
 use perfspec::models::{fit, Factors, FitData, FitError, HyperParameters, ModelKind};
 use perfspec::pipeline::{run_job, train_and_evaluate, PipelineError, ResultRow, TrainJob};
-use perfspec::prepare::{prepare, PrepareOptions, PreparedData};
-use perfspec::{Ingestor, NextEventModel, TrainConfig, Vocabulary};
+use perfspec::prepare::{PrepareOptions, PreparedData};
+use perfspec::{NextEventModel, TrainConfig, Vocabulary};
 
 const BUILT: [ModelKind; 4] = [
     ModelKind::Ngram,
@@ -18,17 +20,6 @@ const BUILT: [ModelKind; 4] = [
     ModelKind::Mfe,
     ModelKind::Repeat,
 ];
-
-fn sample() -> PreparedData {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/data/perfspec/audit-logs.csv");
-    let bytes = std::fs::read(path).expect("shared data present");
-    let mut ingestor = Ingestor::default();
-    ingestor.start_file("audit-logs.csv");
-    ingestor.push(&bytes);
-    let (records, _) = ingestor.finish();
-    prepare(&records, &PrepareOptions::perfspec())
-}
 
 fn fitted(kind: ModelKind, data: &PreparedData, split: &SplitWindows) -> Box<dyn NextEventModel> {
     let fit_data = FitData {

@@ -15,11 +15,11 @@ fn records(path: &str) -> Vec<AuditRecord> {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("../../../shared/data")
         .join(path);
-    let mut ingestor = Ingestor::default();
+    let mut ingestor = Ingestor::keeping_every_record();
     ingestor
         .read_from(path.to_str().unwrap(), std::fs::File::open(&path).unwrap())
         .unwrap();
-    ingestor.finish().0
+    ingestor.finish().0.to_vec()
 }
 
 /// Records the preset keeps, by the paper's rule written out plainly.
@@ -267,4 +267,67 @@ fn oov_and_leakage_shares_by_hand() {
     assert!((oov_share(&split) - 1.0 / 3.0).abs() < 1e-12);
     // Test pairs (b,c) (c,e) (e,a): only (b,c) occurred in training ((b_x -> c_x) at 13 -> 14).
     assert!((leakage_share(&split) - 1.0 / 3.0).abs() < 1e-12);
+}
+
+/// The ingest only counts requests without a resource; every option must give what it gives
+/// when they are kept (and what plain records give).
+#[test]
+fn counting_requests_without_a_resource_changes_no_option() {
+    let mut options = Vec::new();
+    for dedup in [
+        None,
+        Some(AuditIdDedup::First),
+        Some(AuditIdDedup::Complete),
+    ] {
+        for sequences in [
+            Sequencing::Global,
+            Sequencing::User,
+            Sequencing::Namespace,
+            Sequencing::Idle(2.0),
+        ] {
+            for order in [EventOrder::File, EventOrder::Time] {
+                options.push(with(|o| {
+                    o.dedup_audit_id = dedup;
+                    o.sequences = sequences;
+                    o.order = order;
+                }));
+            }
+        }
+    }
+    options.push(with(|o| {
+        o.drop_deletecollection = true;
+        o.subresource_in_type = true;
+        o.drop_failed = true;
+        o.exclude_users = vec!["system:node:*".into()];
+        o.exclude_namespaces = vec!["default".into()];
+        o.dedup_repeated_run = true;
+    }));
+    options.push(with(|o| o.namespaces = vec!["kube-*".into()]));
+    for path in ["perfspec/audit-logs.csv", "audit2rbac/demo.v1beta1.log"] {
+        let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../../../shared/data")
+            .join(path);
+        let read = |mut ingestor: Ingestor| {
+            ingestor
+                .read_from(path.to_str().unwrap(), std::fs::File::open(&path).unwrap())
+                .unwrap();
+            ingestor.finish().0
+        };
+        let counted = read(Ingestor::default());
+        let kept = read(Ingestor::keeping_every_record());
+        assert_eq!(counted.len(), kept.len());
+        assert!(counted.iter().len() < kept.iter().len());
+        let plain = kept.to_vec();
+        for options in &options {
+            let expected = serde_json::to_value(prepare(&kept, options)).unwrap();
+            assert_eq!(
+                serde_json::to_value(prepare(&counted, options)).unwrap(),
+                expected
+            );
+            assert_eq!(
+                serde_json::to_value(prepare(&plain, options)).unwrap(),
+                expected
+            );
+        }
+    }
 }

@@ -13,9 +13,10 @@ use std::io::Write;
 use flate2::write::GzEncoder;
 use flate2::Compression;
 use libfuzzer_sys::fuzz_target;
-use perfspec::{AuditRecord, IngestReport, Ingestor};
+use perfspec::record::AuditRecords;
+use perfspec::{IngestReport, Ingestor};
 
-fn read(content: &[u8], mut next_size: impl FnMut() -> usize) -> (Vec<AuditRecord>, IngestReport) {
+fn read(content: &[u8], mut next_size: impl FnMut() -> usize) -> (AuditRecords, IngestReport) {
     let mut ingestor = Ingestor::default();
     ingestor.start_file("fuzz");
     let mut rest = content;

@@ -14,21 +14,23 @@ use serde::de::{self, Deserializer, IgnoredAny, Visitor};
 use serde::Deserialize;
 
 use super::{gke, wrapped, Skip};
+#[cfg(test)]
 use crate::record::AuditRecord;
+use crate::record::RecordFields;
 
 /// The fields of a native audit event, each optional.
 #[derive(Deserialize)]
 pub(super) struct RawEvent<'a> {
     #[serde(borrow)]
-    pub kind: Option<Cow<'a, str>>,
+    pub kind: Option<Text<'a>>,
     #[serde(borrow, rename = "apiVersion")]
-    pub api_version: Option<Cow<'a, str>>,
+    pub api_version: Option<Text<'a>>,
     #[serde(borrow)]
-    pub verb: Option<Cow<'a, str>>,
+    pub verb: Option<Text<'a>>,
     #[serde(borrow, rename = "auditID")]
-    pub audit_id: Option<Cow<'a, str>>,
+    pub audit_id: Option<Text<'a>>,
     #[serde(borrow)]
-    pub stage: Option<Cow<'a, str>>,
+    pub stage: Option<Text<'a>>,
     #[serde(borrow)]
     pub user: Option<RawUser<'a>>,
     #[serde(borrow, rename = "objectRef")]
@@ -36,7 +38,7 @@ pub(super) struct RawEvent<'a> {
     #[serde(rename = "responseStatus")]
     pub response_status: Option<RawStatus>,
     #[serde(borrow, rename = "requestReceivedTimestamp")]
-    pub request_received_timestamp: Option<Cow<'a, str>>,
+    pub request_received_timestamp: Option<Text<'a>>,
     /// v1beta1 and v1alpha1 name the receive time `timestamp`, as does a GKE log entry; a
     /// CloudWatch event has a number there (milliseconds since the epoch).
     #[serde(borrow)]
@@ -75,17 +77,59 @@ pub(super) struct RawWrapper<'a> {
 #[derive(Deserialize)]
 pub(super) struct RawUser<'a> {
     #[serde(borrow)]
-    pub username: Option<Cow<'a, str>>,
+    pub username: Option<Text<'a>>,
 }
 
 #[derive(Deserialize)]
 pub(super) struct RawObjectRef<'a> {
     #[serde(borrow)]
-    pub resource: Option<Cow<'a, str>>,
+    pub resource: Option<Text<'a>>,
     #[serde(borrow)]
-    pub subresource: Option<Cow<'a, str>>,
+    pub subresource: Option<Text<'a>>,
     #[serde(borrow)]
-    pub namespace: Option<Cow<'a, str>>,
+    pub namespace: Option<Text<'a>>,
+}
+
+/// A JSON string, borrowed from the value's text unless escapes had to be decoded.
+///
+/// serde borrows a `Cow<str>` only where it is the field's whole type: inside an `Option` it
+/// always copies, which cost every event about ten allocations before anything was kept.
+pub(super) struct Text<'a>(Cow<'a, str>);
+
+impl<'a> Text<'a> {
+    pub fn into_cow(self) -> Cow<'a, str> {
+        self.0
+    }
+}
+
+impl std::ops::Deref for Text<'_> {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct TextVisitor;
+        impl<'de> Visitor<'de> for TextVisitor {
+            type Value = Text<'de>;
+            // As `String` says it, so that a skip's reason reads as before.
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, text: &'de str) -> Result<Self::Value, E> {
+                Ok(Text(Cow::Borrowed(text)))
+            }
+            fn visit_str<E: de::Error>(self, text: &str) -> Result<Self::Value, E> {
+                Ok(Text(Cow::Owned(text.to_string())))
+            }
+            fn visit_string<E: de::Error>(self, text: String) -> Result<Self::Value, E> {
+                Ok(Text(Cow::Owned(text)))
+            }
+        }
+        deserializer.deserialize_string(TextVisitor)
+    }
 }
 
 #[derive(Deserialize)]
@@ -154,18 +198,17 @@ pub(super) enum Shape {
 }
 
 /// Receives what a value decoded to: one record or one skip, or neither for an empty
-/// `EventList`. Records go straight to the receiver rather than back up as a return value: an
-/// [`AuditRecord`] is large, and the NDJSON fast path should copy it no more than a line reader
-/// would.
+/// `EventList`. Records go straight to the receiver, borrowing from the value's text, which
+/// does not outlive the decode.
 pub(super) trait DecodeSink {
-    fn record(&mut self, shape: Shape, record: AuditRecord);
+    fn record(&mut self, shape: Shape, record: RecordFields<'_>);
     fn skip(&mut self, shape: Shape, skip: Skip);
 }
 
 /// The value as text. Validating the UTF-8 of the whole value at once and then parsing text is
 /// faster than letting serde_json validate each string of a byte slice on its own.
 fn text_of(bytes: &[u8]) -> Result<&str, Skip> {
-    std::str::from_utf8(bytes).map_err(|_| {
+    simdutf8::basic::from_utf8(bytes).map_err(|_| {
         // Let serde_json say where, if it can.
         match serde_json::from_slice::<RawEvent<'_>>(bytes) {
             Err(error) if error.is_eof() => Skip::incomplete(format!("invalid JSON ({error})")),
@@ -192,7 +235,7 @@ pub(super) fn decode(bytes: &[u8], sink: &mut impl DecodeSink) {
 /// wrapper, and says whether it did; otherwise the line goes through the splitter (which cuts
 /// concatenated values apart, descends into wrappers, and gives invalid JSON its reason).
 pub(super) fn decode_line(bytes: &[u8], sink: &mut impl DecodeSink) -> bool {
-    let Ok(text) = std::str::from_utf8(bytes) else {
+    let Ok(text) = simdutf8::basic::from_utf8(bytes) else {
         return false;
     };
     let Ok(event) = serde_json::from_str::<RawEvent<'_>>(text) else {
@@ -244,9 +287,9 @@ fn without_verb(
 
 /// Decodes JSON text that must be a native audit event (AKS `properties.log`, a CloudWatch
 /// message): `place` names where the text was found, for the skip reason.
-pub(super) fn decode_embedded(text: &str, place: &str) -> Result<AuditRecord, Skip> {
+pub(super) fn decode_embedded(text: &str, place: &str) -> Result<RecordFields<'static>, Skip> {
     match serde_json::from_str::<RawEvent<'_>>(text) {
-        Ok(event) => event.record(),
+        Ok(event) => event.record().map(RecordFields::into_owned),
         Err(error) => Err(Skip::new(format!(
             "{place}: {}",
             json_error(text, error).reason
@@ -264,8 +307,9 @@ fn json_error(text: &str, error: serde_json::Error) -> Skip {
     }
 }
 
-fn owned(value: Option<Cow<'_, str>>) -> Option<String> {
-    value.filter(|text| !text.is_empty()).map(Cow::into_owned)
+/// A field's text; an empty string is no value.
+fn text(value: Option<Text<'_>>) -> Option<Cow<'_, str>> {
+    value.map(Text::into_cow).filter(|text| !text.is_empty())
 }
 
 impl RawWrapper<'_> {
@@ -302,7 +346,7 @@ impl<'a> RawEvent<'a> {
     }
 
     /// The record of a native audit event.
-    pub fn record(self) -> Result<AuditRecord, Skip> {
+    pub fn record(self) -> Result<RecordFields<'a>, Skip> {
         if let Some(kind) = self.kind.as_deref() {
             if kind != "Event" {
                 return Err(Skip::new(format!("not an audit event (kind \"{kind}\")")));
@@ -319,7 +363,7 @@ impl<'a> RawEvent<'a> {
             || self.audit_id.is_some()
             || self.stage.is_some()
             || self.object_ref.is_some();
-        let Some(verb) = owned(self.verb) else {
+        let Some(verb) = text(self.verb) else {
             return Err(Skip::new(if looks_like_event {
                 "audit event without a verb"
             } else {
@@ -328,30 +372,29 @@ impl<'a> RawEvent<'a> {
         };
         let (resource, subresource, namespace) = match self.object_ref {
             Some(object) => (
-                owned(object.resource),
-                owned(object.subresource),
-                owned(object.namespace),
+                text(object.resource),
+                text(object.subresource),
+                text(object.namespace),
             ),
             None => (None, None, None),
         };
-        Ok(AuditRecord {
+        Ok(RecordFields {
             verb,
             resource,
             subresource,
             namespace,
-            user: self.user.and_then(|user| owned(user.username)),
-            stage: owned(self.stage),
-            audit_id: owned(self.audit_id),
+            user: self.user.and_then(|user| text(user.username)),
+            stage: text(self.stage),
+            audit_id: text(self.audit_id),
             status_code: self
                 .response_status
                 .and_then(|status| status.code)
                 .and_then(|code| u16::try_from(code).ok()),
-            received_at: owned(
-                self.request_received_timestamp
-                    .or(self.timestamp.and_then(TextOrNumber::into_text)),
-            ),
-            file: 0,
-            line: 0,
+            received_at: self
+                .request_received_timestamp
+                .map(Text::into_cow)
+                .or(self.timestamp.and_then(TextOrNumber::into_text))
+                .filter(|text| !text.is_empty()),
         })
     }
 }
@@ -366,10 +409,10 @@ pub(super) struct Decoded {
 
 #[cfg(test)]
 impl DecodeSink for Decoded {
-    fn record(&mut self, shape: Shape, record: AuditRecord) {
+    fn record(&mut self, shape: Shape, record: RecordFields<'_>) {
         assert!(self.result.is_none(), "one value, one outcome");
         self.shape = Some(shape);
-        self.result = Some(Ok(record));
+        self.result = Some(Ok(record.to_record()));
     }
     fn skip(&mut self, shape: Shape, skip: Skip) {
         assert!(self.result.is_none(), "one value, one outcome");

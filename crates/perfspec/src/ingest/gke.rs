@@ -15,7 +15,7 @@ use serde::Deserialize;
 
 use super::audit_json::{RawWrapper, TextOrNumber};
 use super::Skip;
-use crate::record::AuditRecord;
+use crate::record::RecordFields;
 
 const AUDIT_LOG_TYPE: &str = "type.googleapis.com/google.cloud.audit.AuditLog";
 
@@ -153,7 +153,7 @@ impl<'de, T: LooseValue> Visitor<'de> for LooseVisitor<T> {
 pub(super) fn record<'a>(
     entry: RawWrapper<'a>,
     timestamp: Option<TextOrNumber<'a>>,
-) -> Result<AuditRecord, Skip> {
+) -> Result<RecordFields<'a>, Skip> {
     let payload = entry
         .proto_payload
         .ok_or_else(|| Skip::new("not a Cloud Audit Logs entry"))?;
@@ -201,26 +201,24 @@ pub(super) fn record<'a>(
         .and_then(|operation| operation.id)
         .filter(|id| !id.is_empty())
         .or(entry.insert_id);
-    Ok(AuditRecord {
-        verb: call.verb.to_string(),
-        resource: call.resource.map(str::to_string),
-        subresource: subresource.map(str::to_string),
-        namespace: namespace.map(str::to_string),
+    // The names are cut out of the method name, which does not outlive this function.
+    let owned = |text: &str| Cow::Owned(text.to_string());
+    Ok(RecordFields {
+        verb: owned(call.verb),
+        resource: call.resource.map(owned),
+        subresource: subresource.map(owned),
+        namespace: namespace.map(owned),
         user: payload
             .authentication_info
             .and_then(|info| info.principal_email)
-            .filter(|user| !user.is_empty())
-            .map(Cow::into_owned),
-        stage: stage(first, last).map(str::to_string),
-        audit_id: audit_id.filter(|id| !id.is_empty()).map(Cow::into_owned),
+            .filter(|user| !user.is_empty()),
+        stage: stage(first, last).map(Cow::Borrowed),
+        audit_id: audit_id.filter(|id| !id.is_empty()),
         status_code: http_status(payload.status, payload.response),
         received_at: timestamp
             .and_then(TextOrNumber::into_text)
             .or(entry.receive_timestamp)
-            .filter(|time| !time.is_empty())
-            .map(Cow::into_owned),
-        file: 0,
-        line: 0,
+            .filter(|time| !time.is_empty()),
     })
 }
 

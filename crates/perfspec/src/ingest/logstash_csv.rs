@@ -3,8 +3,10 @@
 //! Rows are parsed one line at a time with `csv-core` (quoted JSON in the `host` column uses `""`
 //! escapes); buffers are reused across lines.
 
+use std::borrow::Cow;
+
 use super::Skip;
-use crate::record::AuditRecord;
+use crate::record::RecordFields;
 
 pub const COLUMNS: usize = 15;
 
@@ -73,12 +75,12 @@ impl CsvLineParser {
         std::str::from_utf8(&self.output[start..self.ends[index]]).unwrap_or("")
     }
 
-    fn optional(&self, index: usize) -> Option<String> {
+    fn optional(&self, index: usize) -> Option<Cow<'_, str>> {
         let value = self.field(index);
-        (!value.is_empty()).then(|| value.to_string())
+        (!value.is_empty()).then_some(Cow::Borrowed(value))
     }
 
-    pub(crate) fn parse_record(&mut self, line: &str) -> Result<AuditRecord, Skip> {
+    pub(crate) fn parse_record(&mut self, line: &str) -> Result<RecordFields<'_>, Skip> {
         let fields = self
             .split(line)
             .ok_or_else(|| Skip::new("malformed CSV row"))?;
@@ -94,31 +96,29 @@ impl CsvLineParser {
             .optional(VERB)
             .ok_or_else(|| Skip::new("CSV row without a verb"))?;
         let request_uri = self.field(REQUEST_URI);
-        Ok(AuditRecord {
+        Ok(RecordFields {
             verb,
             resource: self.optional(RESOURCE),
             subresource: self.optional(SUBRESOURCE),
-            namespace: namespace_of(request_uri),
+            namespace: namespace_of(request_uri).map(Cow::Borrowed),
             user: self.optional(USER),
             stage: self.optional(STAGE),
             audit_id: self.optional(AUDIT_ID),
             status_code: self.field(STATUS_CODE).parse().ok(),
             received_at: self.optional(RECEIVED),
-            file: 0,
-            line: 0,
         })
     }
 }
 
 /// The namespace of a namespaced request, read from its URI (the CSV has no namespace column):
 /// `/api/v1/namespaces/NS/pods` is in NS, `/api/v1/namespaces/NS` is the namespace object itself.
-fn namespace_of(request_uri: &str) -> Option<String> {
+fn namespace_of(request_uri: &str) -> Option<&str> {
     let path = request_uri.split('?').next().unwrap_or("");
     let mut segments = path.split('/').filter(|segment| !segment.is_empty());
     while let Some(segment) = segments.next() {
         if segment == "namespaces" {
             let namespace = segments.next()?;
-            return segments.next().map(|_| namespace.to_string());
+            return segments.next().map(|_| namespace);
         }
     }
     None
@@ -153,10 +153,7 @@ mod tests {
 
     #[test]
     fn namespace_comes_from_the_uri() {
-        assert_eq!(
-            namespace_of("/api/v1/namespaces/a/pods?watch=1").as_deref(),
-            Some("a")
-        );
+        assert_eq!(namespace_of("/api/v1/namespaces/a/pods?watch=1"), Some("a"));
         assert_eq!(namespace_of("/api/v1/namespaces/a"), None);
         assert_eq!(namespace_of("/readyz"), None);
     }

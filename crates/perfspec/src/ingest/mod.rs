@@ -1,4 +1,4 @@
-//! Streaming ingest: byte chunks of any size in, [`AuditRecord`]s out, with every skipped record
+//! Streaming ingest: byte chunks of any size in, [`AuditRecords`] out, with every skipped record
 //! counted and the first few reported by file, line and reason.
 //!
 //! Each file is read through up to three stages, all push-based (the browser worker hands over
@@ -17,7 +17,8 @@
 //!    events, GKE, AKS, CloudWatch) in one parse. Line formats go through `line_splitter`.
 //!
 //! Memory grows with the records kept, not with the file: the stages hold at most one line or one
-//! JSON value (16 MiB at most) and inflater state.
+//! JSON value (16 MiB at most) and inflater state, and requests without a resource, which never
+//! become events, are only counted (see [`AuditRecords`]).
 
 mod audit_json;
 mod gke;
@@ -32,7 +33,7 @@ use std::io::Write;
 use flate2::write::MultiGzDecoder;
 use serde::{Deserialize, Serialize};
 
-use crate::record::AuditRecord;
+use crate::record::{AuditRecords, RecordFields};
 use audit_json::{DecodeSink, Shape};
 use json_splitter::{Container, End, EnvelopeKey, JsonSplitter, Layout, ValueSink};
 use line_splitter::{Line, LineSplitter};
@@ -214,7 +215,7 @@ pub struct IngestReport {
 /// The records and report of the whole ingest; lent to the open file's reader while it is open.
 #[derive(Default)]
 struct Collected {
-    records: Vec<AuditRecord>,
+    records: AuditRecords,
     report: IngestReport,
 }
 
@@ -228,6 +229,7 @@ struct Collected {
 /// ingestor.finish_file();
 /// let (records, report) = ingestor.finish();
 /// assert_eq!(records.len(), 2);
+/// assert_eq!(records.get(1).unwrap().resource(), Some("deployments"));
 /// assert_eq!(report.records_skipped, 0);
 /// ```
 #[derive(Default)]
@@ -237,6 +239,18 @@ pub struct Ingestor {
 }
 
 impl Ingestor {
+    /// An ingestor that keeps every record, the requests without a resource too, which by
+    /// default are only counted (see [`AuditRecords`]).
+    pub fn keeping_every_record() -> Self {
+        Self {
+            collected: Collected {
+                records: AuditRecords::keeping_every_record(),
+                report: IngestReport::default(),
+            },
+            open: None,
+        }
+    }
+
     /// Begins a new file; an open one is finished first.
     pub fn start_file(&mut self, name: &str) {
         self.finish_file();
@@ -269,7 +283,7 @@ impl Ingestor {
         self.open.as_ref().map_or(0, |open| open.bytes)
     }
 
-    /// Records kept so far, over all files.
+    /// Records read and not skipped so far, over all files (see [`AuditRecords::len`]).
     pub fn record_count(&self) -> usize {
         match &self.open {
             Some(open) => open.content().recorder.out.records.len(),
@@ -295,7 +309,7 @@ impl Ingestor {
     }
 
     /// Ends the ingest, returning the records in input order and the report.
-    pub fn finish(mut self) -> (Vec<AuditRecord>, IngestReport) {
+    pub fn finish(mut self) -> (AuditRecords, IngestReport) {
         self.finish_file();
         (self.collected.records, self.collected.report)
     }
@@ -892,7 +906,7 @@ struct Placed<'r> {
 }
 
 impl DecodeSink for Placed<'_> {
-    fn record(&mut self, shape: Shape, record: AuditRecord) {
+    fn record(&mut self, shape: Shape, record: RecordFields<'_>) {
         self.recorder.note_shape(shape, self.container);
         self.recorder.keep(record, self.line);
     }
@@ -926,10 +940,8 @@ struct Recorder {
 }
 
 impl Recorder {
-    fn keep(&mut self, mut record: AuditRecord, line: u64) {
-        record.file = self.index;
-        record.line = line;
-        self.out.records.push(record);
+    fn keep(&mut self, record: RecordFields<'_>, line: u64) {
+        self.out.records.push(&record, self.index, line);
         self.out.report.records_read += 1;
         self.records += 1;
     }

@@ -2,7 +2,9 @@
 //! PerfSPEC dataset publishes. A resource may carry its subresource (`create_pods/binding`).
 
 use super::Skip;
-use crate::record::AuditRecord;
+use std::borrow::Cow;
+
+use crate::record::RecordFields;
 
 pub fn looks_like_token(text: &str) -> bool {
     split_token(text.trim()).is_some()
@@ -19,18 +21,18 @@ fn split_token(token: &str) -> Option<(&str, &str)> {
     (valid(verb, &[]) && valid(resource, &['.', '-', '/', '_'])).then_some((verb, resource))
 }
 
-pub(crate) fn parse_token(text: &str) -> Result<AuditRecord, Skip> {
+pub(crate) fn parse_token(text: &str) -> Result<RecordFields<'_>, Skip> {
     let (verb, resource) =
         split_token(text.trim()).ok_or_else(|| Skip::new("not a verb_resource token"))?;
     let (resource, subresource) = match resource.split_once('/') {
-        Some((resource, subresource)) => (resource, Some(subresource.to_string())),
+        Some((resource, subresource)) => (resource, Some(Cow::Borrowed(subresource))),
         None => (resource, None),
     };
-    Ok(AuditRecord {
-        verb: verb.to_string(),
-        resource: Some(resource.to_string()),
+    Ok(RecordFields {
+        verb: Cow::Borrowed(verb),
+        resource: Some(Cow::Borrowed(resource)),
         subresource,
-        ..AuditRecord::default()
+        ..RecordFields::default()
     })
 }
 

@@ -10,7 +10,9 @@ use serde::Deserialize;
 
 use super::audit_json::{self, DecodeSink, RawEvent, RawWrapper, Shape};
 use super::Skip;
+#[cfg(test)]
 use crate::record::AuditRecord;
+use crate::record::RecordFields;
 
 /// The diagnostic categories of AKS that hold Kubernetes audit events.
 const AKS_AUDIT_CATEGORIES: [&str; 2] = ["kube-audit", "kube-audit-admin"];
@@ -55,7 +57,7 @@ impl<'de: 'a, 'a> Deserialize<'de> for LogPayload<'a> {
 }
 
 /// The record of an AKS diagnostic record (`category` and `properties.log`).
-pub(super) fn aks_record(entry: RawWrapper<'_>) -> Result<AuditRecord, Skip> {
+pub(super) fn aks_record(entry: RawWrapper<'_>) -> Result<RecordFields<'static>, Skip> {
     if let Some(category) = entry.category.as_deref() {
         if !AKS_AUDIT_CATEGORIES.contains(&category) {
             return Err(Skip::new(format!(
@@ -67,13 +69,13 @@ pub(super) fn aks_record(entry: RawWrapper<'_>) -> Result<AuditRecord, Skip> {
         Some(LogPayload::Text(text)) => {
             audit_json::decode_embedded(&text, "AKS properties.log is not an audit event")
         }
-        Some(LogPayload::Event(event)) => event.record(),
+        Some(LogPayload::Event(event)) => event.record().map(RecordFields::into_owned),
         None => Err(Skip::new("AKS diagnostic record without properties.log")),
     }
 }
 
 /// The record of a CloudWatch Logs event (`message` holding the audit event).
-pub(super) fn cloudwatch_record(entry: RawWrapper<'_>) -> Result<AuditRecord, Skip> {
+pub(super) fn cloudwatch_record(entry: RawWrapper<'_>) -> Result<RecordFields<'static>, Skip> {
     let message = entry.message.unwrap_or_default();
     if !message.trim_start().starts_with('{') {
         // An EKS log group also holds authenticator and controller-manager streams.

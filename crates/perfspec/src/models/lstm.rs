@@ -110,52 +110,54 @@ impl LstmModel {
         loop {
             let outcome = trainer.step();
             let fraction = trainer.fraction();
-            match outcome {
-                StepOutcome::Batch(batch) => report_fit(
-                    progress,
-                    fraction,
-                    format!(
-                        "epoch {}/{epochs}, batch {}/{}, loss {:.4}",
-                        batch.epoch, batch.batch, batch.batches, batch.loss
-                    ),
-                )?,
-                StepOutcome::Epoch {
-                    record, stopped, ..
-                } => {
-                    report_fit(
-                        progress,
-                        fraction,
-                        format!(
-                            "epoch {}/{epochs}: loss {:.4}, validation loss {:.4}, top-1 {:.3}, \
-                             learning rate {}",
-                            record.epoch,
-                            record.train_loss,
-                            record.validation_loss,
-                            record.validation_accuracy,
-                            record.learning_rate
-                        ),
-                    )?;
-                    if stopped.is_some() {
-                        break;
+            report_fit(progress, fraction, lstm_step_detail(&outcome, epochs))?;
+            if matches!(
+                outcome,
+                StepOutcome::Finished(_)
+                    | StepOutcome::Epoch {
+                        stopped: Some(_),
+                        ..
                     }
-                }
-                StepOutcome::Finished(_) => break,
+            ) {
+                break;
             }
         }
         let model = trainer.finish();
         if let Some(training) = &model.training {
-            report_fit(
-                progress,
-                1.0,
-                format!(
-                    "LSTM: stopped by {} after {} epochs, epoch {} kept",
-                    training.stop_reason.label(),
-                    training.history.len(),
-                    training.best_epoch
-                ),
-            )?;
+            report_fit(progress, 1.0, training.describe())?;
         }
         Ok(model)
+    }
+}
+
+impl TrainingSummary {
+    /// How training ended, in one progress line.
+    pub fn describe(&self) -> String {
+        format!(
+            "LSTM: stopped by {} after {} epochs, epoch {} kept",
+            self.stop_reason.label(),
+            self.history.len(),
+            self.best_epoch
+        )
+    }
+}
+
+/// What a progress line says about one training step.
+pub fn lstm_step_detail(outcome: &StepOutcome, epochs: usize) -> String {
+    match outcome {
+        StepOutcome::Batch(batch) => format!(
+            "epoch {}/{epochs}, batch {}/{}, loss {:.4}",
+            batch.epoch, batch.batch, batch.batches, batch.loss
+        ),
+        StepOutcome::Epoch { record, .. } => format!(
+            "epoch {}/{epochs}: loss {:.4}, validation loss {:.4}, top-1 {:.3}, learning rate {}",
+            record.epoch,
+            record.train_loss,
+            record.validation_loss,
+            record.validation_accuracy,
+            record.learning_rate
+        ),
+        StepOutcome::Finished(reason) => format!("LSTM: {}", reason.label()),
     }
 }
 

@@ -30,7 +30,7 @@ use serde::{Deserialize, Serialize};
 
 pub use baselines::{BaselineParams, MostFrequentModel, RepeatLastModel};
 pub use bn::{BayesianNetwork, BnParams, CptSmoothing, StructureScore};
-pub use lstm::{LstmModel, TrainingSummary};
+pub use lstm::{lstm_step_detail, LstmModel, TrainingSummary};
 pub use lstm_trainer::{BatchReport, LstmTrainer, StepOutcome, StopReason};
 pub use lstm_weights::LstmWeights;
 pub use model_file::{LoadedModel, ModelFile, ModelFileError};
