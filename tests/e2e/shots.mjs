@@ -1,5 +1,7 @@
 // Screenshots of every section after the sample has been trained, light and dark, for looking at
-// the page (not a test): `node tests/e2e/shots.mjs [OUT_DIR]`.
+// the page (not a test): `node tests/e2e/shots.mjs [OUT_DIR]`. The Results section in light mode,
+// as a 1280 × 900 window shows it, also goes to docs/screenshot.png (the README's picture).
+// E2E_DIST picks another build than dist/.
 
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,7 +11,8 @@ const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const OUT = process.argv[2] || path.join(REPO, 'tests/e2e/out');
 const TABS = ['data', 'vocabulary', 'train', 'results', 'review', 'predict', 'export'];
 
-const server = await startServer({ dist: path.join(REPO, 'dist'), basePath: '/perfspec-learn/', notFound: [] });
+const DIST = process.env.E2E_DIST || path.join(REPO, 'dist');
+const server = await startServer({ dist: DIST, basePath: '/perfspec-learn/', notFound: [] });
 const url = `http://127.0.0.1:${server.address().port}/perfspec-learn/`;
 const browser = await launchChromium(process.env.E2E_CHROMIUM || '/usr/bin/chromium');
 try {
@@ -30,6 +33,9 @@ try {
       }
       await page.waitForTimeout(300);
       await page.screenshot({ path: path.join(OUT, `tab-${tab}-${scheme}.png`), fullPage: true });
+      if (tab === 'results' && scheme === 'light') {
+        await page.screenshot({ path: path.join(REPO, 'docs/screenshot.png') });
+      }
     }
     await context.close();
   }
