@@ -8,8 +8,8 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use crate::layout::{
-    axis_labels, colored_font, fill, font, heading, line, no_data, style_mesh, text_size, widest,
-    with_ramp_key, Ticked, LABEL_SIZE, SMALL_SIZE,
+    axis_labels, colored_font, fill, font, heading, line, name_at, no_data, style_mesh, text_size,
+    widest, with_ramp_key, Ticked, LABEL_SIZE, SMALL_SIZE,
 };
 use crate::{ChartError, ChartKind, ChartTable, Theme};
 
@@ -88,17 +88,7 @@ pub fn draw<DB: DrawingBackend>(
             String::new()
         }
     };
-    let row_name = |value: &f64| {
-        let index = size as f64 - value - 0.5;
-        if index.is_finite() && index >= 0.0 {
-            labels
-                .get(index.round() as usize)
-                .cloned()
-                .unwrap_or_default()
-        } else {
-            String::new()
-        }
-    };
+    let row_name = |value: &f64| name_at(&labels, size as f64 - value - 0.5);
     let mut mesh = chart.configure_mesh();
     style_mesh(&mut mesh, theme);
     mesh.x_desc("Predicted type (top-1), numbered as the rows")

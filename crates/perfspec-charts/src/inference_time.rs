@@ -7,8 +7,8 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use crate::layout::{
-    axis_labels, dot_style, heading, line, model_color, models, no_data, row_label, style_mesh,
-    with_legend, LegendItem, Mark, Ticked,
+    axis_labels, dot_style, heading, line, model_color, models, name_at, no_data, row_label,
+    style_mesh, with_legend, LegendItem, Mark, Ticked,
 };
 use crate::{ChartError, ChartKind, ChartTable, Theme};
 
@@ -99,17 +99,7 @@ pub fn draw<DB: DrawingBackend>(
         .x_label_area_size(theme.px(48.0))
         .y_label_area_size(label_width + theme.px(18.0))
         .build_cartesian_2d(x, y)?;
-    let row_name = |value: &f64| {
-        let index = count as f64 - value - 0.5;
-        if index.is_finite() && index >= 0.0 {
-            labels
-                .get(index.round() as usize)
-                .cloned()
-                .unwrap_or_default()
-        } else {
-            String::new()
-        }
-    };
+    let row_name = |value: &f64| name_at(&labels, count as f64 - value - 0.5);
     let mut mesh = chart.configure_mesh();
     style_mesh(&mut mesh, theme);
     mesh.x_desc("Time per prediction (µs, log scale)")

@@ -524,6 +524,19 @@ pub(crate) fn integer_ticks(count: usize, max_ticks: usize) -> Vec<f64> {
         .collect()
 }
 
+/// The name at a position of the axis (`index` counts from the first name, rounded); empty
+/// between and beyond the names, so that an axis tick off the rows prints nothing.
+pub(crate) fn name_at(names: &[String], index: f64) -> String {
+    if index.is_finite() && index >= 0.0 {
+        names
+            .get(index.round() as usize)
+            .cloned()
+            .unwrap_or_default()
+    } else {
+        String::new()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

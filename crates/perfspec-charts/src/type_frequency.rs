@@ -7,8 +7,8 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use crate::layout::{
-    axis_labels, fill, heading, muted_font, no_data, style_mesh, with_legend, LegendItem, Mark,
-    Ticked, SMALL_SIZE,
+    axis_labels, fill, heading, muted_font, name_at, no_data, style_mesh, with_legend, LegendItem,
+    Mark, Ticked, SMALL_SIZE,
 };
 use crate::{ChartError, ChartKind, ChartTable, Theme};
 
@@ -106,17 +106,7 @@ fn bars<DB: DrawingBackend>(
         .x_label_area_size(theme.px(48.0))
         .y_label_area_size(label_width + theme.px(18.0))
         .build_cartesian_2d(0.0..x_end, y)?;
-    let type_name = |value: &f64| {
-        let index = count as f64 - value - 0.5;
-        if index.is_finite() && index >= 0.0 {
-            names
-                .get(index.round() as usize)
-                .cloned()
-                .unwrap_or_default()
-        } else {
-            String::new()
-        }
-    };
+    let type_name = |value: &f64| name_at(&names, count as f64 - value - 0.5);
     let mut mesh = chart.configure_mesh();
     style_mesh(&mut mesh, theme);
     mesh.x_desc("Events")

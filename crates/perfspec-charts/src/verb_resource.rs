@@ -8,8 +8,8 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use crate::layout::{
-    axis_labels, colored_font, fill, heading, line, no_data, style_mesh, with_ramp_key, Ticked,
-    SMALL_SIZE,
+    axis_labels, colored_font, fill, heading, line, name_at, no_data, style_mesh, with_ramp_key,
+    Ticked, SMALL_SIZE,
 };
 use crate::{ChartError, ChartKind, ChartTable, Theme};
 
@@ -172,17 +172,6 @@ pub fn draw<DB: DrawingBackend>(
         }))?;
     }
     Ok(())
-}
-
-fn name_at(names: &[String], index: f64) -> String {
-    if index.is_finite() && index >= 0.0 {
-        names
-            .get(index.round() as usize)
-            .cloned()
-            .unwrap_or_default()
-    } else {
-        String::new()
-    }
 }
 
 /// Every resource (rows) by every verb (columns), with totals.
