@@ -10,7 +10,7 @@ export CARGO_TARGET_DIR
 # make's exported PATH does not reliably reach commands it executes directly.
 TOOLS_PATH := PATH="$(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$$PATH"
 
-.PHONY: serve build test tools bench bench-browser bench-models
+.PHONY: serve build test tools bench bench-wasm bench-browser bench-models
 
 serve: tools
 	$(TOOLS_PATH) trunk serve --release --address 127.0.0.1 --port 8080
@@ -28,6 +28,11 @@ tools:
 # Benchmarks (SPEC §8): not part of `make test`; figures go to BENCHMARKS.md.
 bench:
 	cargo bench -p perfspec
+
+# The engine's ingest in WebAssembly in headless Chromium, on the same bytes as `make bench`.
+bench-wasm: tools
+	CHROMEDRIVER=$${CHROMEDRIVER:-/usr/bin/chromedriver} $(TOOLS_PATH) \
+	  cargo bench --target wasm32-unknown-unknown -p perfspec-web --bench ingest_wasm
 
 # SIZE is the generated log's size in MB for the browser ingest benchmark.
 SIZE ?= 1000

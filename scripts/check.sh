@@ -53,7 +53,7 @@ step "rustfmt" cargo fmt --all -- --check
 step "clippy (native)" cargo clippy --workspace --all-targets --release -- -D warnings
 step "cargo test (native)" cargo_test
 step "clippy (wasm32, perfspec-web)" \
-  cargo clippy --target wasm32-unknown-unknown -p perfspec-web --release -- -D warnings
+  cargo clippy --target wasm32-unknown-unknown -p perfspec-web --release --lib --bins --benches -- -D warnings
 step "wasm tests in Chromium (wasm-bindgen-test)" wasm_test
 step "trunk build (public url $E2E_PUBLIC_URL)" trunk build --release --public-url "$E2E_PUBLIC_URL"
 # The e2e test compares the page's counts with the CLI's. Its binary is the one `cargo test` built

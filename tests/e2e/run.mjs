@@ -479,6 +479,35 @@ async function fileInput(page) {
   await waitForCounts(page, expected.events, expected.types);
 }
 
+/**
+ * A browser whose workers cannot start workers (Safari before 15.5): the engine worker reads the
+ * file's slices itself instead of through its nested reader, and gets the CLI's counts for a log
+ * of several slices.
+ */
+async function noNestedWorker(page) {
+  const log = path.join(os.tmpdir(), `perfspec-e2e-simulated-${process.pid}.log`);
+  await promisify(execFile)(CLI, ['simulate', '--size', '10', '--seed', '2', '--out', log]);
+  try {
+    const expected = await cliPrepare([log]);
+    let patched = 0;
+    await page.context().route('**/worker.js', async (route) => {
+      const response = await route.fetch();
+      patched += 1;
+      await route.fulfill({ response, body: `self.Worker = undefined;\n${await response.text()}` });
+    });
+    let workers = 0;
+    page.on('worker', () => (workers += 1));
+    await openApp(page);
+    await page.setInputFiles('[data-testid=file-input]', log);
+    await waitForCounts(page, expected.events, expected.types);
+    if (patched !== 1 || workers !== 1) {
+      throw new Error(`worker script patched ${patched} times, ${workers} workers started (want 1 and 1)`);
+    }
+  } finally {
+    unlinkSync(log);
+  }
+}
+
 async function cancel(page) {
   await openApp(page);
   await page.click('[data-testid=use-sample]');
@@ -1247,6 +1276,7 @@ async function privacy() {
 const tests = [
   { name: 'sample data', fn: sampleData },
   { name: 'file input', fn: fileInput },
+  { name: 'no nested worker', fn: noNestedWorker },
   { name: 'cancel', fn: cancel },
   { name: 'models', fn: models },
   { name: 'prepare options', fn: prepareOptions },

@@ -13,13 +13,13 @@ use std::fmt;
 use serde::de::{self, Deserializer, IgnoredAny, Visitor};
 use serde::Deserialize;
 
-use super::{gke, wrapped, Skip};
+use super::{event_scanner, gke, wrapped, Skip};
 #[cfg(test)]
 use crate::record::AuditRecord;
 use crate::record::RecordFields;
 
 /// The fields of a native audit event, each optional.
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
 pub(super) struct RawEvent<'a> {
     #[serde(borrow)]
     pub kind: Option<Text<'a>>,
@@ -80,7 +80,7 @@ pub(super) struct RawUser<'a> {
     pub username: Option<Text<'a>>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
 pub(super) struct RawObjectRef<'a> {
     #[serde(borrow)]
     pub resource: Option<Text<'a>>,
@@ -97,6 +97,10 @@ pub(super) struct RawObjectRef<'a> {
 pub(super) struct Text<'a>(Cow<'a, str>);
 
 impl<'a> Text<'a> {
+    pub fn borrowed(text: &'a str) -> Self {
+        Text(Cow::Borrowed(text))
+    }
+
     pub fn into_cow(self) -> Cow<'a, str> {
         self.0
     }
@@ -224,6 +228,9 @@ pub(super) fn decode(bytes: &[u8], sink: &mut impl DecodeSink) {
         Ok(text) => text,
         Err(skip) => return sink.skip(Shape::Unknown, skip),
     };
+    if let Some(event) = event_scanner::scan_event(text).filter(|event| event.verb.is_some()) {
+        return event.deliver(sink);
+    }
     match serde_json::from_str::<RawEvent<'_>>(text) {
         Ok(event) if event.verb.is_some() => event.deliver(sink),
         Ok(event) => without_verb(event, serde_json::from_str(text), sink),
@@ -238,6 +245,10 @@ pub(super) fn decode_line(bytes: &[u8], sink: &mut impl DecodeSink) -> bool {
     let Ok(text) = simdutf8::basic::from_utf8(bytes) else {
         return false;
     };
+    if let Some(event) = event_scanner::scan_event(text).filter(|event| event.verb.is_some()) {
+        event.deliver(sink);
+        return true;
+    }
     let Ok(event) = serde_json::from_str::<RawEvent<'_>>(text) else {
         return false;
     };

@@ -21,10 +21,12 @@
 //! become events, are only counted (see [`AuditRecords`]).
 
 mod audit_json;
+mod event_scanner;
 mod gke;
 mod json_splitter;
 mod line_splitter;
 mod logstash_csv;
+mod string_end;
 mod tokens;
 mod wrapped;
 
