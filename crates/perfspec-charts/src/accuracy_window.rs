@@ -7,8 +7,8 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use crate::layout::{
-    dot_style, draw_path, heading, line, model_color, models, no_data, optimistic_note,
-    percent_label, style_mesh, with_legend, Dash, LegendItem, Mark, Ticked,
+    accuracy_axes, dot_style, draw_path, heading, line, model_color, models, no_data,
+    optimistic_note, with_legend, Dash, LegendItem, Mark, Ticked,
 };
 use crate::{ChartError, ChartKind, ChartTable, Theme};
 
@@ -70,20 +70,13 @@ pub fn draw<DB: DrawingBackend>(
         (low - 0.5)..(high + 0.5),
         windows.iter().map(|&w| w as f64).collect(),
     );
-    let mut chart = ChartBuilder::on(&plot)
-        .margin_top(theme.px(8.0))
-        .margin_right(theme.px(16.0))
-        .x_label_area_size(theme.px(48.0))
-        .y_label_area_size(theme.px(68.0))
-        .build_cartesian_2d(x, 0.0..1.0)?;
-    let mut mesh = chart.configure_mesh();
-    style_mesh(&mut mesh, theme);
-    mesh.x_desc("Window (events of context)")
-        .y_desc("Accuracy on the test windows")
-        .x_label_formatter(&|window| format!("{window:.0}"))
-        .y_label_formatter(&percent_label)
-        .y_labels(6)
-        .draw()?;
+    let mut chart = accuracy_axes(
+        &plot,
+        theme,
+        x,
+        "Window (events of context)",
+        "Accuracy on the test windows",
+    )?;
 
     for (model, _) in &models {
         let color = model_color(theme, model);

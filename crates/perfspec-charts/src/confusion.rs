@@ -5,11 +5,10 @@
 use perfspec::evaluate::Confusion;
 use plotters::coord::Shift;
 use plotters::prelude::*;
-use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use crate::layout::{
-    axis_labels, colored_font, fill, font, heading, line, name_at, no_data, style_mesh, text_size,
-    widest, with_ramp_key, Ticked, LABEL_SIZE, SMALL_SIZE,
+    axis_labels, cell_square, draw_heat_cells, font, heading, line, name_at, no_data, style_mesh,
+    text_size, widest, with_ramp_key, Ticked, LABEL_SIZE,
 };
 use crate::{ChartError, ChartKind, ChartTable, Theme};
 
@@ -113,39 +112,23 @@ pub fn draw<DB: DrawingBackend>(
         for (column, count) in counts.enumerate() {
             if count > 0 {
                 let share = count as f64 / total.max(1) as f64;
-                cells.push((row, column, count, theme.ramp_color(0.08 + 0.92 * share)));
+                cells.push((
+                    row,
+                    column,
+                    count as u64,
+                    theme.ramp_color(0.08 + 0.92 * share),
+                ));
             }
         }
     }
-    chart.draw_series(cells.iter().map(|&(row, column, _, color)| {
-        let (x, y) = (column as f64, y_of(row));
-        Rectangle::new([(x, y - 0.5), (x + 1.0, y + 0.5)], fill(color))
-    }))?;
-    chart.draw_series(cells.iter().map(|&(row, column, _, _)| {
-        let (x, y) = (column as f64, y_of(row));
-        Rectangle::new(
-            [(x, y - 0.5), (x + 1.0, y + 0.5)],
-            line(theme.background, theme, 1.0),
-        )
-    }))?;
+    draw_heat_cells(&mut chart, &cells, y_of, show_counts, theme)?;
     // The diagonal framed, so that the correct predictions read as a line even where empty.
     chart.draw_series((0..size).map(|index| {
-        let (x, y) = (index as f64, y_of(index));
         Rectangle::new(
-            [(x, y - 0.5), (x + 1.0, y + 0.5)],
+            cell_square(index, y_of(index)),
             line(theme.muted, theme, 1.0),
         )
     }))?;
-    if show_counts {
-        chart.draw_series(cells.iter().map(|&(row, column, count, color)| {
-            Text::new(
-                count.to_string(),
-                (column as f64 + 0.5, y_of(row)),
-                colored_font(theme, SMALL_SIZE, theme.text_on(&color))
-                    .pos(Pos::new(HPos::Center, VPos::Center)),
-            )
-        }))?;
-    }
     Ok(())
 }
 

@@ -403,6 +403,47 @@ pub(crate) fn with_ramp_key<DB: DrawingBackend>(
     Ok(plot)
 }
 
+/// One cell of a heat map: row, column, count and fill colour.
+pub(crate) type HeatCell = (usize, usize, u64, RGBColor);
+
+/// The square of the cell at `column` whose row is centred on `y`.
+pub(crate) fn cell_square(column: usize, y: f64) -> [(f64, f64); 2] {
+    let x = column as f64;
+    [(x, y - 0.5), (x + 1.0, y + 0.5)]
+}
+
+/// A heat map's cells: filled, parted by borders in the background colour (which keep
+/// neighbouring cells of close colours apart), and, when `show_counts`, labelled with their
+/// count in a colour that reads on the fill. `y_of` places a row.
+pub(crate) fn draw_heat_cells<DB: DrawingBackend>(
+    chart: &mut ChartContext<'_, DB, Cartesian2d<Ticked, Ticked>>,
+    cells: &[HeatCell],
+    y_of: impl Fn(usize) -> f64,
+    show_counts: bool,
+    theme: &Theme,
+) -> Result<(), ChartError> {
+    chart.draw_series(cells.iter().map(|&(row, column, _, color)| {
+        Rectangle::new(cell_square(column, y_of(row)), fill(color))
+    }))?;
+    chart.draw_series(cells.iter().map(|&(row, column, _, _)| {
+        Rectangle::new(
+            cell_square(column, y_of(row)),
+            line(theme.background, theme, 1.0),
+        )
+    }))?;
+    if show_counts {
+        chart.draw_series(cells.iter().map(|&(row, column, count, color)| {
+            Text::new(
+                count.to_string(),
+                (column as f64 + 0.5, y_of(row)),
+                colored_font(theme, SMALL_SIZE, theme.text_on(&color))
+                    .pos(Pos::new(HPos::Center, VPos::Center)),
+            )
+        }))?;
+    }
+    Ok(())
+}
+
 /// A linear axis whose ticks (and minor grid lines) are exactly the values given: window
 /// numbers, epochs, or the centres of categories, which plotters' own "nice" steps would miss.
 pub(crate) struct Ticked {
@@ -504,6 +545,32 @@ pub(crate) fn optimistic_note(rows: &[ResultRow]) -> Option<&'static str> {
 /// `values` with the non-finite ones left out.
 pub(crate) fn finite(values: impl IntoIterator<Item = f64>) -> impl Iterator<Item = f64> {
     values.into_iter().filter(|value| value.is_finite())
+}
+
+/// Axes for accuracy (0 to 100%) against a count on `x` (windows, k), with their descriptions:
+/// the set-up the accuracy-versus-window and top-k charts share.
+pub(crate) fn accuracy_axes<'a, DB: DrawingBackend>(
+    plot: &'a DrawingArea<DB, Shift>,
+    theme: &Theme,
+    x: Ticked,
+    x_desc: &str,
+    y_desc: &str,
+) -> Result<ChartContext<'a, DB, Cartesian2d<Ticked, RangedCoordf64>>, ChartError> {
+    let mut chart = ChartBuilder::on(plot)
+        .margin_top(theme.px(8.0))
+        .margin_right(theme.px(16.0))
+        .x_label_area_size(theme.px(48.0))
+        .y_label_area_size(theme.px(68.0))
+        .build_cartesian_2d(x, 0.0..1.0)?;
+    let mut mesh = chart.configure_mesh();
+    style_mesh(&mut mesh, theme);
+    mesh.x_desc(x_desc)
+        .y_desc(y_desc)
+        .x_label_formatter(&|count| format!("{count:.0}"))
+        .y_label_formatter(&percent_label)
+        .y_labels(6)
+        .draw()?;
+    Ok(chart)
 }
 
 /// Percent axis labels: `0.25` → `25%`.

@@ -9,8 +9,8 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use crate::layout::{
-    draw_path, heading, integer_ticks, model_color, muted_font, no_data, optimistic_note,
-    percent_label, row_label, style_mesh, with_legend, Dash, LegendItem, Mark, Ticked, SMALL_SIZE,
+    accuracy_axes, draw_path, heading, integer_ticks, model_color, muted_font, no_data,
+    optimistic_note, row_label, with_legend, Dash, LegendItem, Mark, Ticked, SMALL_SIZE,
 };
 use crate::{ChartError, ChartKind, ChartTable, Theme};
 
@@ -63,20 +63,13 @@ pub fn draw<DB: DrawingBackend>(
         .unwrap_or(CURVE_MAX_K)
         .max(1);
     let x = Ticked::new(0.5..max_k as f64 + 0.5, integer_ticks(max_k, 20));
-    let mut chart = ChartBuilder::on(&plot)
-        .margin_top(theme.px(8.0))
-        .margin_right(theme.px(16.0))
-        .x_label_area_size(theme.px(48.0))
-        .y_label_area_size(theme.px(68.0))
-        .build_cartesian_2d(x, 0.0..1.0)?;
-    let mut mesh = chart.configure_mesh();
-    style_mesh(&mut mesh, theme);
-    mesh.x_desc("k (size of the candidate set)")
-        .y_desc("Top-k accuracy on the test windows")
-        .x_label_formatter(&|k| format!("{k:.0}"))
-        .y_label_formatter(&percent_label)
-        .y_labels(6)
-        .draw()?;
+    let mut chart = accuracy_axes(
+        &plot,
+        theme,
+        x,
+        "k (size of the candidate set)",
+        "Top-k accuracy on the test windows",
+    )?;
 
     if (1..=max_k).contains(&run_k) {
         let k = run_k as f64;

@@ -5,11 +5,9 @@
 use perfspec::VocabularyEntry;
 use plotters::coord::Shift;
 use plotters::prelude::*;
-use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use crate::layout::{
-    axis_labels, colored_font, fill, heading, line, name_at, no_data, style_mesh, with_ramp_key,
-    Ticked, SMALL_SIZE,
+    axis_labels, draw_heat_cells, heading, name_at, no_data, style_mesh, with_ramp_key, Ticked,
 };
 use crate::{ChartError, ChartKind, ChartTable, Theme};
 
@@ -149,28 +147,7 @@ pub fn draw<DB: DrawingBackend>(
             cells.push((row, column, count, theme.ramp_color(t)));
         }
     }
-    chart.draw_series(cells.iter().map(|&(row, column, _, color)| {
-        let (x, y) = (column as f64, y_of(row));
-        Rectangle::new([(x, y - 0.5), (x + 1.0, y + 0.5)], fill(color))
-    }))?;
-    // Cell borders in the background colour keep neighbouring cells apart.
-    chart.draw_series(cells.iter().map(|&(row, column, _, _)| {
-        let (x, y) = (column as f64, y_of(row));
-        Rectangle::new(
-            [(x, y - 0.5), (x + 1.0, y + 0.5)],
-            line(theme.background, theme, 1.0),
-        )
-    }))?;
-    if show_counts {
-        chart.draw_series(cells.iter().map(|&(row, column, count, color)| {
-            Text::new(
-                count.to_string(),
-                (column as f64 + 0.5, y_of(row)),
-                colored_font(theme, SMALL_SIZE, theme.text_on(&color))
-                    .pos(Pos::new(HPos::Center, VPos::Center)),
-            )
-        }))?;
-    }
+    draw_heat_cells(&mut chart, &cells, y_of, show_counts, theme)?;
     Ok(())
 }
 
