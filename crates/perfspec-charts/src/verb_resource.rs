@@ -5,14 +5,19 @@
 use perfspec::VocabularyEntry;
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use crate::layout::{
-    axis_labels, draw_heat_cells, heading, name_at, no_data, style_mesh, with_ramp_key, Ticked,
+    axis_labels, draw_heat_cells, fit_labels, font, heading, name_at, no_data, style_mesh,
+    text_size, with_ramp_key, Ticked, LABEL_SIZE,
 };
 use crate::{ChartError, ChartKind, ChartTable, Theme};
 
 /// Height a row needs, in CSS pixels, for its label and count to stay legible.
 const MIN_ROW_PITCH: f64 = 16.0;
+
+/// CSS pixels right of the plot, into which the last verb label may reach.
+const RIGHT_MARGIN: f64 = 12.0;
 
 /// Events per (verb, resource): verbs and resources each ordered by their total, most first.
 struct Matrix<'a> {
@@ -107,18 +112,24 @@ pub fn draw<DB: DrawingBackend>(
     );
     let y_of = |index: usize| (rows - index) as f64 - 0.5;
     let y = Ticked::new(0.0..rows as f64, (0..rows).map(y_of).collect());
+    let y_label_area = label_width + theme.px(36.0);
+    let plot_width = plot.dim_in_pixel().0 as i32 - y_label_area - theme.px(RIGHT_MARGIN);
+    let verbs = VerbLabels::new(&plot, &matrix, plot_width, theme)?;
     let mut chart = ChartBuilder::on(&plot)
         .margin_top(theme.px(8.0))
-        .margin_right(theme.px(12.0))
-        .x_label_area_size(theme.px(48.0))
-        .y_label_area_size(label_width + theme.px(36.0))
+        .margin_right(theme.px(RIGHT_MARGIN))
+        .x_label_area_size(verbs.area)
+        .y_label_area_size(y_label_area)
         .build_cartesian_2d(x, y)?;
-    let verbs: Vec<String> = matrix
-        .verbs
-        .iter()
-        .map(|(verb, _)| verb.to_string())
-        .collect();
-    let verb_name = |value: &f64| name_at(&verbs, value.floor());
+    // Turned labels are written below (plotters would centre them on their ticks, half inside
+    // the plot); the mesh then draws only the ticks.
+    let verb_name = |value: &f64| {
+        if verbs.turned {
+            String::new()
+        } else {
+            name_at(&verbs.labels, value.floor())
+        }
+    };
     let resource_name = |value: &f64| name_at(&resources, rows as f64 - value - 0.5);
     let mut mesh = chart.configure_mesh();
     style_mesh(&mut mesh, theme);
@@ -128,6 +139,16 @@ pub fn draw<DB: DrawingBackend>(
         .y_label_formatter(&resource_name)
         .disable_mesh()
         .draw()?;
+    if verbs.turned {
+        let (left, top) = plot.get_base_pixel();
+        let style = font(theme, LABEL_SIZE)
+            .transform(FontTransform::Rotate90)
+            .pos(Pos::new(HPos::Left, VPos::Center));
+        for (column, label) in verbs.labels.iter().enumerate() {
+            let (x, y) = chart.backend_coord(&(column as f64 + 0.5, 0.0));
+            plot.draw_text(label, &style, (x - left, y - top + theme.px(8.0)))?;
+        }
+    }
 
     let cell_height = chart.plotting_area().dim_in_pixel().1 as f64 / rows as f64;
     let show_counts = cell_height >= 12.0 * theme.scale;
@@ -149,6 +170,58 @@ pub fn draw<DB: DrawingBackend>(
     }
     draw_heat_cells(&mut chart, &cells, y_of, show_counts, theme)?;
     Ok(())
+}
+
+/// The verbs as column labels: across when each fits beside its neighbours (a label may be wider
+/// than its column as long as the two half-widths beside each boundary fit), otherwise turned
+/// to run down the page, where a column needs only a line's height ("patch" beside
+/// "deletecollection" on a narrow page).
+struct VerbLabels {
+    labels: Vec<String>,
+    turned: bool,
+    /// Height of the label area under the plot.
+    area: i32,
+}
+
+impl VerbLabels {
+    fn new<DB: DrawingBackend>(
+        plot: &DrawingArea<DB, Shift>,
+        matrix: &Matrix,
+        plot_width: i32,
+        theme: &Theme,
+    ) -> Result<Self, ChartError> {
+        let style = font(theme, LABEL_SIZE);
+        let labels: Vec<String> = matrix
+            .verbs
+            .iter()
+            .map(|(verb, _)| verb.to_string())
+            .collect();
+        let column = plot_width / labels.len().max(1) as i32;
+        let gap = theme.px(12.0);
+        let widths = labels
+            .iter()
+            .map(|label| Ok(text_size(plot, label, &style)?.0))
+            .collect::<Result<Vec<i32>, ChartError>>()?;
+        let across = widths
+            .windows(2)
+            .all(|pair| (pair[0] + pair[1]) / 2 + gap <= column)
+            && widths
+                .last()
+                .is_none_or(|&last| last / 2 <= column / 2 + theme.px(RIGHT_MARGIN));
+        if across {
+            return Ok(Self {
+                labels,
+                turned: false,
+                area: theme.px(48.0),
+            });
+        }
+        let (labels, widest) = fit_labels(plot, labels, &style, theme.px(120.0))?;
+        Ok(Self {
+            labels,
+            turned: true,
+            area: widest + theme.px(36.0),
+        })
+    }
 }
 
 /// Every resource (rows) by every verb (columns), with totals.

@@ -500,6 +500,37 @@ fn a_short_area_shows_fewer_bars_and_says_so() {
 }
 
 #[test]
+fn verb_labels_turn_down_the_page_when_they_would_touch() {
+    let entries = &sample().vocabulary;
+    let chart = Chart::VerbResource(entries.clone());
+    // The verb labels' text elements, with whether each is turned.
+    let verbs = |width: u32| -> Vec<(String, bool)> {
+        let svg = chart.render_svg(&Theme::light(), width, 600).unwrap();
+        let document = roxmltree::Document::parse(&svg).expect("well-formed SVG");
+        document
+            .descendants()
+            .filter(|node| node.has_tag_name("text"))
+            .filter_map(|node| {
+                let text = node.text()?.trim().to_string();
+                let turned = node
+                    .attribute("transform")
+                    .is_some_and(|transform| transform.contains("rotate"));
+                ["update", "create", "delete", "patch", "deletecollection"]
+                    .contains(&text.as_str())
+                    .then_some((text, turned))
+            })
+            .collect()
+    };
+    let wide = verbs(960);
+    assert_eq!(wide.len(), 5, "{wide:?}");
+    assert!(wide.iter().all(|(_, turned)| !turned), "{wide:?}");
+    // At 420 pixels a column is narrower than "deletecollection": every label turns, whole.
+    let narrow = verbs(420);
+    assert_eq!(narrow.len(), 5, "{narrow:?}");
+    assert!(narrow.iter().all(|(_, turned)| *turned), "{narrow:?}");
+}
+
+#[test]
 fn verb_resource_matrix_has_the_verbs_the_resources_and_the_counts() {
     let entries = &sample().vocabulary;
     let chart = Chart::VerbResource(entries.clone());
