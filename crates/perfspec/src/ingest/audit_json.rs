@@ -222,14 +222,26 @@ fn text_of(bytes: &[u8]) -> Result<&str, Skip> {
     })
 }
 
+/// Delivers the event the scanner read, if it read one with a verb: the usual value, without
+/// serde. Anything else is serde's to decode.
+fn scanned(text: &str, sink: &mut impl DecodeSink) -> bool {
+    match event_scanner::scan_event(text).filter(|event| event.verb.is_some()) {
+        Some(event) => {
+            event.deliver(sink);
+            true
+        }
+        None => false,
+    }
+}
+
 /// Decodes one JSON value; a skip's reason says what is wrong with it.
 pub(super) fn decode(bytes: &[u8], sink: &mut impl DecodeSink) {
     let text = match text_of(bytes) {
         Ok(text) => text,
         Err(skip) => return sink.skip(Shape::Unknown, skip),
     };
-    if let Some(event) = event_scanner::scan_event(text).filter(|event| event.verb.is_some()) {
-        return event.deliver(sink);
+    if scanned(text, sink) {
+        return;
     }
     match serde_json::from_str::<RawEvent<'_>>(text) {
         Ok(event) if event.verb.is_some() => event.deliver(sink),
@@ -245,8 +257,7 @@ pub(super) fn decode_line(bytes: &[u8], sink: &mut impl DecodeSink) -> bool {
     let Ok(text) = simdutf8::basic::from_utf8(bytes) else {
         return false;
     };
-    if let Some(event) = event_scanner::scan_event(text).filter(|event| event.verb.is_some()) {
-        event.deliver(sink);
+    if scanned(text, sink) {
         return true;
     }
     let Ok(event) = serde_json::from_str::<RawEvent<'_>>(text) else {

@@ -35,20 +35,36 @@ pub(super) fn scan_event(line: &str) -> Option<RawEvent<'_>> {
     (cursor.pos == line.len()).then_some(event)
 }
 
-/// One bit per kept field, to decline a repeated one as serde's derive refuses it.
-fn field_bit(key: &[u8]) -> u16 {
-    match key {
-        b"kind" => 1,
-        b"apiVersion" => 1 << 1,
-        b"verb" => 1 << 2,
-        b"auditID" => 1 << 3,
-        b"stage" => 1 << 4,
-        b"user" => 1 << 5,
-        b"objectRef" => 1 << 6,
-        b"responseStatus" => 1 << 7,
-        b"requestReceivedTimestamp" => 1 << 8,
-        b"timestamp" => 1 << 9,
-        _ => 0,
+/// A field of the event that the record keeps.
+#[derive(Clone, Copy)]
+enum Kept {
+    Kind,
+    ApiVersion,
+    Verb,
+    AuditId,
+    Stage,
+    User,
+    ObjectRef,
+    ResponseStatus,
+    RequestReceivedTimestamp,
+    Timestamp,
+}
+
+impl Kept {
+    fn of(key: &[u8]) -> Option<Self> {
+        Some(match key {
+            b"kind" => Kept::Kind,
+            b"apiVersion" => Kept::ApiVersion,
+            b"verb" => Kept::Verb,
+            b"auditID" => Kept::AuditId,
+            b"stage" => Kept::Stage,
+            b"user" => Kept::User,
+            b"objectRef" => Kept::ObjectRef,
+            b"responseStatus" => Kept::ResponseStatus,
+            b"requestReceivedTimestamp" => Kept::RequestReceivedTimestamp,
+            b"timestamp" => Kept::Timestamp,
+            _ => return None,
+        })
     }
 }
 
@@ -84,25 +100,28 @@ impl<'a> Cursor<'a> {
         let mut event = RawEvent::default();
         let mut seen = 0u16;
         self.object(0, |cursor, key| {
-            let bit = field_bit(key);
+            let Some(field) = Kept::of(key) else {
+                return cursor.skip_value(1);
+            };
+            // One bit per kept field, to decline a repeated one as serde's derive refuses it.
+            let bit = 1u16 << field as u16;
             if seen & bit != 0 {
                 return None;
             }
             seen |= bit;
-            match key {
-                b"kind" => event.kind = cursor.text_field()?,
-                b"apiVersion" => event.api_version = cursor.text_field()?,
-                b"verb" => event.verb = cursor.text_field()?,
-                b"auditID" => event.audit_id = cursor.text_field()?,
-                b"stage" => event.stage = cursor.text_field()?,
-                b"user" => event.user = cursor.user()?,
-                b"objectRef" => event.object_ref = cursor.object_ref()?,
-                b"responseStatus" => event.response_status = cursor.status()?,
-                b"requestReceivedTimestamp" => {
+            match field {
+                Kept::Kind => event.kind = cursor.text_field()?,
+                Kept::ApiVersion => event.api_version = cursor.text_field()?,
+                Kept::Verb => event.verb = cursor.text_field()?,
+                Kept::AuditId => event.audit_id = cursor.text_field()?,
+                Kept::Stage => event.stage = cursor.text_field()?,
+                Kept::User => event.user = cursor.user()?,
+                Kept::ObjectRef => event.object_ref = cursor.object_ref()?,
+                Kept::ResponseStatus => event.response_status = cursor.status()?,
+                Kept::RequestReceivedTimestamp => {
                     event.request_received_timestamp = cursor.text_field()?;
                 }
-                b"timestamp" => event.timestamp = cursor.text_or_integer()?,
-                _ => cursor.skip_value(1)?,
+                Kept::Timestamp => event.timestamp = cursor.text_or_integer()?,
             }
             Some(())
         })?;
