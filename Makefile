@@ -25,7 +25,8 @@ test:
 tools:
 	bash scripts/install-tools.sh
 
-# Benchmarks (SPEC §8): not part of `make test`; figures go to BENCHMARKS.md.
+# Benchmarks (see ARCHITECTURE.md, Tests and benchmarks): not part of `make test`; figures go
+# to BENCHMARKS.md.
 bench:
 	cargo bench -p perfspec
 

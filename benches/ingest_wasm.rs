@@ -1,8 +1,8 @@
-//! Ingest throughput in WebAssembly (SPEC §8), the twin of the engine's native benchmark
-//! (`crates/perfspec/benches/ingest.rs`): the same 64 MB of simulated Metadata-level NDJSON
-//! (seed 1) fed to the engine in the same 4 MiB slices, in a dedicated worker of headless
-//! Chromium as the dashboard runs it. The bytes are in memory on both sides, so the two figures
-//! compare; loading a dropped file adds the browser's file reading (`tests/e2e/bench.mjs`).
+//! Ingest throughput in WebAssembly (see ARCHITECTURE.md, Tests and benchmarks), the twin of the
+//! engine's native benchmark (`crates/perfspec/benches/ingest.rs`): the same 64 MB of simulated
+//! Metadata-level NDJSON (seed 1) fed to the engine in the same 4 MiB slices, in a dedicated worker
+//! of headless Chromium as the dashboard runs it. The bytes are in memory on both sides, so the two
+//! figures compare; loading a dropped file adds the browser's file reading (`tests/e2e/bench.mjs`).
 //!
 //!   make bench-wasm   (cargo bench --target wasm32-unknown-unknown -p perfspec-web
 //!                      --bench ingest_wasm, with CHROMEDRIVER set)

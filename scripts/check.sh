@@ -49,6 +49,7 @@ e2e() {
   node tests/e2e/run.mjs 2>&1 | tee "$log_dir/e2e.log"
 }
 
+step "tests read only the repository" bash scripts/self-contained.sh
 step "rustfmt" cargo fmt --all -- --check
 step "clippy (native)" cargo clippy --workspace --all-targets --release -- -D warnings
 step "cargo test (native)" cargo_test

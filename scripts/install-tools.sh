@@ -2,12 +2,13 @@
 # Installs what building and testing PerfSPEC Learn needs, and nothing that is already there.
 #
 #   scripts/install-tools.sh           wasm32 target, trunk, wasm-bindgen-cli, npm tools
-#   scripts/install-tools.sh browser   the same, plus Debian's chromium and chromedriver
+#   scripts/install-tools.sh browser   the same, plus a browser and its driver (Debian's chromium
+#                                      and chromedriver unless E2E_CHROMIUM / CHROMEDRIVER say)
 #
 # Written for a fresh Debian 12 machine that has rustup, cargo, node, npm and python3 and reaches
 # no network but the package registries: every tool is built from crates.io or taken from npm or
 # apt, never downloaded as a prebuilt binary (Trunk's own downloader cannot work here).
-# Versions are the ones proven together in shared/STACK.md; change them there first.
+# Versions are the ones proven together on such a machine; ARCHITECTURE.md (Build) says why each.
 set -euo pipefail
 
 TRUNK_VERSION=0.21.14
@@ -131,12 +132,21 @@ if ! node_modules/.bin/wasm-opt --version | grep 'version 132' >/dev/null; then
   exit 1
 fi
 
-# --- browser for tests/e2e (playwright-core drives Debian's build; it cannot download its own).
+# --- browser for tests/e2e (playwright-core) and the canvas tests (chromedriver); neither can
+# download its own. Debian's chromium and chromedriver in /usr/bin unless E2E_CHROMIUM and
+# CHROMEDRIVER, which tests/e2e/*.mjs and scripts/check.sh read too, name a browser and driver
+# already there: CI points them at the Google Chrome that GitHub's Ubuntu runners ship, whose apt
+# `chromium` is only a snap shim.
 if [[ $want_browser == true ]]; then
-  if [[ ! -x /usr/bin/chromium || ! -x /usr/bin/chromedriver ]]; then
-    apt_install chromium chromium-driver
+  chromium=${E2E_CHROMIUM:-/usr/bin/chromium}
+  chromedriver=${CHROMEDRIVER:-/usr/bin/chromedriver}
+  if [[ -x "$chromium" && -x "$chromedriver" ]]; then
+    say "browser ok: $chromium, $chromedriver"
+  elif [[ -n "${E2E_CHROMIUM:-}${CHROMEDRIVER:-}" ]]; then
+    say "E2E_CHROMIUM ($chromium) and CHROMEDRIVER ($chromedriver) must both be executables" >&2
+    exit 1
   else
-    say "chromium ok"
+    apt_install chromium chromium-driver
   fi
 fi
 

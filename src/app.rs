@@ -19,6 +19,7 @@ pub fn App() -> impl IntoView {
     if let Some(saved) = crate::persist::load() {
         engine.apply_config(&saved);
     }
+    crate::components::chart_view::prepare_fonts();
     // Every change of a setting is kept for the next visit (when the settings are valid).
     Effect::new(move |_| {
         let settings = state.settings;

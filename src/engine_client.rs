@@ -155,6 +155,12 @@ impl Engine {
         self.send(Request::Predict { context, k });
     }
 
+    /// The factors behind a compositional model's best `k` pairs for test window `index` of
+    /// row `row`; the answer lands in [`AppState::explanation`].
+    pub fn explain(&self, row: usize, index: usize, k: usize) {
+        self.send(Request::Explain { row, index, k });
+    }
+
     /// Asks for the last run's model files; they download when they arrive.
     pub fn save_models(&self) {
         self.send(Request::SaveModels);
@@ -218,19 +224,24 @@ impl Engine {
                     crate::format::count(events as u64),
                     summary.types
                 ));
-                state.dataset.set(Some(*summary));
                 if events == 0 {
                     state.status.set(None);
-                    state.error.set(Some(format!(
-                        "No events were found in these files; {}.",
-                        perfspec::ACCEPTED_FORMATS
-                    )));
+                    // The engine says why (what was read and skipped, first reasons, formats).
+                    let why = summary
+                        .warnings
+                        .iter()
+                        .find(|warning| warning.kind == "no_events")
+                        .map(|warning| warning.message.clone());
+                    state.error.set(why);
+                    state.dataset.set(Some(*summary));
                 } else {
+                    state.dataset.set(Some(*summary));
                     self.train();
                 }
             }
             Response::Row(row) => state.rows.update(|rows| rows.push(row)),
             Response::Predictions(predictions) => state.predictions.set(predictions),
+            Response::Explanation(explanation) => state.explanation.set(explanation),
             Response::Models(models) => {
                 // Chromium silently drops a frame's downloads beyond 10 a second, so one click
                 // on a run of more rows (Honest has 15) would lose files: space them out.

@@ -8,9 +8,10 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use gloo_worker::{HandlerId, Worker, WorkerScope};
+use perfspec::dataset::split_windows_seeded;
 use perfspec::models::model_file;
 use perfspec::pipeline::{DatasetSummary, PipelineError};
-use perfspec::predict::predict_named;
+use perfspec::predict::{explain_test_event, predict_named};
 use perfspec::prepare::prepare;
 use perfspec::record::AuditRecords;
 use perfspec::{
@@ -38,6 +39,8 @@ struct TrainedModels {
     data: Rc<PreparedData>,
     options: PrepareOptions,
     models: Vec<Box<dyn NextEventModel>>,
+    /// The run's split and seed, to find a row's test windows again.
+    config: TrainConfig,
 }
 
 #[derive(Default)]
@@ -79,6 +82,9 @@ impl Worker for EngineWorker {
                 return scope.respond(id, self.predict(&context, k));
             }
             Request::SaveModels => return scope.respond(id, self.save_models()),
+            Request::Explain { row, index, k } => {
+                return scope.respond(id, self.explain(row, index, k));
+            }
             Request::ImportModel { name, text } => {
                 return scope.respond(id, self.import_model(name, &text));
             }
@@ -112,6 +118,7 @@ impl Worker for EngineWorker {
             }
             Request::Predict { .. }
             | Request::SaveModels
+            | Request::Explain { .. }
             | Request::ImportModel { .. }
             | Request::ClearImported => {}
         }
@@ -144,6 +151,24 @@ impl EngineWorker {
             });
         }
         Response::Predictions(answers)
+    }
+
+    fn explain(&self, row: usize, index: usize, k: usize) -> Response {
+        let shared = self.shared.borrow();
+        let explanation = shared.trained.as_ref().and_then(|trained| {
+            let model = trained.models.get(row)?;
+            let config = &trained.config;
+            let split =
+                split_windows_seeded(&trained.data, model.window(), config.split, config.seed);
+            explain_test_event(
+                model.as_ref(),
+                &trained.data.vocabulary,
+                &split.test,
+                index,
+                k,
+            )
+        });
+        Response::Explanation(explanation.map(Box::new))
     }
 
     fn save_models(&self) -> Response {
@@ -397,6 +422,7 @@ impl Task {
             data,
             options,
             models,
+            config: config.clone(),
         });
         self.respond(Response::Trained(TrainReport {
             split: config.split,

@@ -1,7 +1,7 @@
 //! The messages between the page and the engine worker.
 
 use perfspec::pipeline::{DatasetSummary, ResultRow};
-use perfspec::predict::NamedPrediction;
+use perfspec::predict::{NamedPrediction, TestEventExplanation};
 use perfspec::{PrepareOptions, Progress, TrainConfig, TrainReport};
 use serde::{Deserialize, Serialize};
 
@@ -42,6 +42,9 @@ pub enum Request {
     /// The top k next events after a context (type names, oldest first) from every trained
     /// and every imported model.
     Predict { context: Vec<String>, k: usize },
+    /// The factors behind a compositional model's candidates for one test event: `row` of
+    /// the last run, `index` (0-based) among its test windows, the best `k` pairs.
+    Explain { row: usize, index: usize, k: usize },
     /// The model files of the last run's models, in row order.
     SaveModels,
     /// Reads a model file (saved by the page or the CLI) for Predict.
@@ -96,6 +99,8 @@ pub enum Response {
     Cancelled,
     Failed(String),
     Predictions(Vec<ModelPrediction>),
+    /// The answer to [`Request::Explain`]; None when the row's model does not compose pairs.
+    Explanation(Option<Box<TestEventExplanation>>),
     Models(Vec<SavedModel>),
     /// Every model imported so far, the new one last.
     Imported(Vec<ImportedModel>),

@@ -57,7 +57,7 @@ impl Tab {
     }
 }
 
-/// The two starting points of the Train section (SPEC §6).
+/// The two starting points of the Train section (see ARCHITECTURE.md, The page).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Preset {
     /// The paper's protocol: its three approaches at windows 1 and 2, top-9, evaluated on the
@@ -153,11 +153,12 @@ impl TrainSettings {
             .collect::<Vec<_>>()
             .join(",");
         Self {
-            // The paper's three approaches' fast members and both baselines by default; the
-            // LSTM is one click away, as it takes far longer to train.
+            // The paper's three approaches' fast members, the compositional model and both
+            // baselines by default; the LSTM is one click away, as it takes far longer to train.
             models: RwSignal::new(vec![
                 ModelKind::Ngram,
                 ModelKind::Bn,
+                ModelKind::Compose,
                 ModelKind::Mfe,
                 ModelKind::Repeat,
             ]),
@@ -229,6 +230,8 @@ pub struct AppState {
     pub imported: RwSignal<Vec<ImportedModel>>,
     /// The row the Review section shows, by (model, window).
     pub review: RwSignal<Option<(String, usize)>>,
+    /// The compositional model's factors for the test event Review asked about.
+    pub explanation: RwSignal<Option<Box<perfspec::predict::TestEventExplanation>>>,
 }
 
 impl AppState {
@@ -247,6 +250,7 @@ impl AppState {
             predictions: RwSignal::new(Vec::new()),
             imported: RwSignal::new(Vec::new()),
             review: RwSignal::new(None),
+            explanation: RwSignal::new(None),
         }
     }
 

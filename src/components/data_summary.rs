@@ -51,78 +51,84 @@ pub fn DatasetView(summary: DatasetSummary) -> impl IntoView {
             {span.map(|span| view! { <p class="time-span">"Time span: " {span}</p> })}
             <LoadStatsLine/>
             <WarningList/>
-            <table class="quality" data-testid="quality-table">
-                <caption>"Split quality (chronological 70/15/15)"</caption>
-                <thead>
-                    <tr>
-                        <th scope="col">"Window"</th>
-                        <th scope="col">"Sequences"</th>
-                        <th scope="col">"Test windows"</th>
-                        <th scope="col">"Test events of unseen types"</th>
-                        <th scope="col">"Test windows also in training"</th>
-                    </tr>
-                </thead>
-                <tbody>
-                    {summary
-                        .quality
-                        .iter()
-                        .map(|quality| {
-                            view! {
-                                <tr>
-                                    <td class="number">{quality.window}</td>
-                                    <td class="number">{format::count(summary.sequences as u64)}</td>
-                                    <td class="number">{format::count(quality.test_windows as u64)}</td>
-                                    <td class="number">{format::percent(quality.oov_share)}</td>
-                                    <td class="number">{format::percent(quality.leakage_share)}</td>
-                                </tr>
-                            }
-                        })
-                        .collect_view()}
-                </tbody>
-            </table>
-            <table class="files" data-testid="file-table">
-                <caption>"Files"</caption>
-                <thead>
-                    <tr><th scope="col">"File"</th><th scope="col">"Format"</th><th scope="col">"Records"</th><th scope="col">"Skipped"</th></tr>
-                </thead>
-                <tbody>
-                    {summary
-                        .files
-                        .iter()
-                        .map(|file| {
-                            view! {
-                                <tr>
-                                    <td>{file.file.clone()}</td>
-                                    <td>{file.format.label()}</td>
-                                    <td class="number">{format::count(file.records)}</td>
-                                    <td class="number">{format::count(file.skipped)}</td>
-                                </tr>
-                            }
-                        })
-                        .collect_view()}
-                </tbody>
-            </table>
-            <table class="funnel" data-testid="funnel">
-                <caption>"From records to events"</caption>
-                <thead>
-                    <tr><th scope="col">"Step"</th><th scope="col">"Removed"</th><th scope="col">"Remaining"</th></tr>
-                </thead>
-                <tbody>
-                    {summary
-                        .funnel
-                        .iter()
-                        .map(|step| {
-                            view! {
-                                <tr>
-                                    <td>{step.step.clone()}</td>
-                                    <td class="number">{format::count(step.removed)}</td>
-                                    <td class="number">{format::count(step.remaining)}</td>
-                                </tr>
-                            }
-                        })
-                        .collect_view()}
-                </tbody>
-            </table>
+            <div class="table-scroll unbounded">
+                <table class="quality stack" data-testid="quality-table">
+                    <caption>"Split quality (chronological 70/15/15)"</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col">"Window"</th>
+                            <th scope="col">"Sequences"</th>
+                            <th scope="col">"Test windows"</th>
+                            <th scope="col">"Test events of unseen types"</th>
+                            <th scope="col">"Test windows also in training"</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {summary
+                            .quality
+                            .iter()
+                            .map(|quality| {
+                                view! {
+                                    <tr>
+                                        <td class="number" data-label="Window">{quality.window}</td>
+                                        <td class="number" data-label="Sequences">{format::count(summary.sequences as u64)}</td>
+                                        <td class="number" data-label="Test windows">{format::count(quality.test_windows as u64)}</td>
+                                        <td class="number" data-label="Test events of unseen types">{format::percent(quality.oov_share)}</td>
+                                        <td class="number" data-label="Test windows also in training">{format::percent(quality.leakage_share)}</td>
+                                    </tr>
+                                }
+                            })
+                            .collect_view()}
+                    </tbody>
+                </table>
+            </div>
+            <div class="table-scroll unbounded">
+                <table class="files stack" data-testid="file-table">
+                    <caption>"Files"</caption>
+                    <thead>
+                        <tr><th scope="col">"File"</th><th scope="col">"Format"</th><th scope="col">"Records"</th><th scope="col">"Skipped"</th></tr>
+                    </thead>
+                    <tbody>
+                        {summary
+                            .files
+                            .iter()
+                            .map(|file| {
+                                view! {
+                                    <tr>
+                                        <td data-label="File">{file.file.clone()}</td>
+                                        <td data-label="Format">{file.format.label()}</td>
+                                        <td class="number" data-label="Records">{format::count(file.records)}</td>
+                                        <td class="number" data-label="Skipped">{format::count(file.skipped)}</td>
+                                    </tr>
+                                }
+                            })
+                            .collect_view()}
+                    </tbody>
+                </table>
+            </div>
+            <div class="table-scroll unbounded">
+                <table class="funnel stack" data-testid="funnel">
+                    <caption>"From records to events"</caption>
+                    <thead>
+                        <tr><th scope="col">"Step"</th><th scope="col">"Removed"</th><th scope="col">"Remaining"</th></tr>
+                    </thead>
+                    <tbody>
+                        {summary
+                            .funnel
+                            .iter()
+                            .map(|step| {
+                                view! {
+                                    <tr>
+                                        <td data-label="Step">{step.step.clone()}</td>
+                                        <td class="number" data-label="Removed">{format::count(step.removed)}</td>
+                                        <td class="number" data-label="Remaining">{format::count(step.remaining)}</td>
+                                    </tr>
+                                }
+                            })
+                            .collect_view()}
+                    </tbody>
+                </table>
+            </div>
             {(!summary.skipped.is_empty())
                 .then(|| {
                     view! {

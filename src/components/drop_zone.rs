@@ -14,6 +14,7 @@ pub fn DropZone() -> impl IntoView {
     let input = NodeRef::<Input>::new();
     let hovering = RwSignal::new(false);
     let busy = move || state.is_busy();
+    let formats = accepted_formats();
 
     let on_drop = move |event: DragEvent| {
         event.prevent_default();
@@ -59,9 +60,17 @@ pub fn DropZone() -> impl IntoView {
         >
             <p class="drop-title">"Drop Kubernetes audit logs here"</p>
             <p class="drop-hint">
-                "NDJSON audit events (audit.k8s.io v1, v1beta1), the PerfSPEC CSV, or token files. "
-                "Several files at once are read as one log."
+                "Each file's format is recognised from its content; several files at once are read as one log."
             </p>
+            <details class="formats" data-testid="formats">
+                <summary>"Formats it reads"</summary>
+                <ul>
+                    {formats
+                        .into_iter()
+                        .map(|format| view! { <li>{with_code(format)}</li> })
+                        .collect_view()}
+                </ul>
+            </details>
             <div class="drop-actions">
                 <label class="file-button">
                     "Choose files"
@@ -85,5 +94,75 @@ pub fn DropZone() -> impl IntoView {
                 </button>
             </div>
         </section>
+    }
+}
+
+/// The formats the engine reads, one per item, taken from the sentence the engine itself shows
+/// when nothing could be read: a format added to (or dropped from) the engine shows up here
+/// without anyone remembering to edit the page.
+fn accepted_formats() -> Vec<&'static str> {
+    let list = perfspec::ACCEPTED_FORMATS;
+    let list = list
+        .strip_prefix("accepted formats:")
+        .unwrap_or(list)
+        .trim();
+    list.split(';')
+        .map(str::trim)
+        .map(|item| item.strip_prefix("and ").unwrap_or(item))
+        .filter(|item| !item.is_empty())
+        .collect()
+}
+
+/// The engine's sentence marks literal text with backticks; on the page that is `<code>`.
+fn with_code(text: &'static str) -> impl IntoView {
+    text.split('`')
+        .enumerate()
+        .map(|(index, part)| {
+            if index % 2 == 1 {
+                view! { <code>{part}</code> }.into_any()
+            } else {
+                part.into_any()
+            }
+        })
+        .collect_view()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::accepted_formats;
+
+    /// The split must keep up with the engine's sentence: if its wording changes shape (another
+    /// separator, a lost prefix), the list on the page would turn into one blob or lose items.
+    #[test]
+    fn one_item_per_format() {
+        let formats = accepted_formats();
+        assert!(formats.len() >= 7, "{formats:#?}");
+        for item in &formats {
+            assert!(
+                !item.contains(';') && !item.starts_with("accepted") && !item.starts_with("and "),
+                "{item}"
+            );
+            assert_eq!(
+                item.matches('`').count() % 2,
+                0,
+                "unbalanced backticks in {item}"
+            );
+        }
+        for name in [
+            "audit.k8s.io",
+            "EventList",
+            "GKE",
+            "AKS",
+            "EKS",
+            "CSV",
+            "token",
+            "gzip",
+        ] {
+            assert_eq!(
+                formats.iter().filter(|item| item.contains(name)).count(),
+                1,
+                "{name}: {formats:#?}"
+            );
+        }
     }
 }

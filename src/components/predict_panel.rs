@@ -190,7 +190,13 @@ fn PredictionCard(answer: ModelPrediction) -> impl IntoView {
                         let width = format!("width: {:.1}%", p.probability / top * 100.0);
                         view! {
                             <li>
-                                <span class="type-name">{p.name.clone()}</span>
+                                <span class="type-name">
+                                    {p.name.clone()}
+                                    {p.new.then(|| view! {
+                                        " "
+                                        <span class="new-type" data-testid="new-type" title="Never seen in training: composed from a known verb and resource">"new"</span>
+                                    })}
+                                </span>
                                 <span class="probability">{format::percent(p.probability)}</span>
                                 <span class="bar" aria-hidden="true"><span style=width></span></span>
                             </li>

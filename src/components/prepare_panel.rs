@@ -12,8 +12,8 @@ fn globs(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// The prepare options beyond the PerfSPEC preset (SPEC §2). They apply to the next load, or at
-/// once to the loaded records with "Apply".
+/// The prepare options beyond the PerfSPEC preset (see `PrepareOptions` and ARCHITECTURE.md,
+/// Prepare). They apply to the next load, or at once to the loaded records with "Apply".
 #[component]
 pub fn PreparePanel() -> impl IntoView {
     let state = expect_context::<AppState>();

@@ -61,7 +61,7 @@ pub fn ResultsTable() -> impl IntoView {
                     </p>
                 </Show>
                 <div class="table-scroll unbounded">
-                    <table data-testid="results-table">
+                    <table class="named-rows" data-testid="results-table">
                         <thead>
                             <tr>
                                 <th scope="col">"Approach"</th>
@@ -74,6 +74,7 @@ pub fn ResultsTable() -> impl IntoView {
                                 <th scope="col">"F1 (macro)"</th>
                                 <th scope="col">"Log-loss"</th>
                                 <th scope="col" title="Smallest k whose top-k holds 95% of next events">"k for 95%"</th>
+                                <th scope="col" title="Share of test events of types never seen in training (a ceiling for whole-type models only), and the top-k accuracy on them">"Unseen types · their top-k"</th>
                                 <th scope="col">"Train / test windows"</th>
                             </tr>
                         </thead>
@@ -94,6 +95,9 @@ pub fn ResultsTable() -> impl IntoView {
                                             <td class="number">{format!("{:.3}", row.details.macro_f1)}</td>
                                             <td class="number">{format!("{:.3}", row.details.log_loss)}</td>
                                             <td class="number">{row.details.k95}</td>
+                                            <td class="number" data-testid="unseen">
+                                                {format!("{} · {}", format::percent(row.unseen_share), format::percent(row.unseen_topk))}
+                                            </td>
                                             <td class="number">
                                                 {format!("{} / {}", format::count(row.train_windows as u64), format::count(row.test_windows as u64))}
                                             </td>

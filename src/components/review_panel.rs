@@ -3,6 +3,7 @@ use perfspec::ResultRow;
 use perfspec_charts::{Chart, ChartKind};
 
 use crate::components::chart_view::ChartView;
+use crate::components::explain_panel::ExplainPanel;
 use crate::components::results_table::EdgeList;
 use crate::format;
 use crate::state::{AppState, Tab};
@@ -107,10 +108,14 @@ fn RowReview(row: ResultRow) -> impl IntoView {
         (
             "Unseen types in test",
             format!(
-                "{} (ceiling on accuracy: {})",
-                format::percent(details.oov_share),
-                format::percent(1.0 - details.oov_share)
+                "{} (ceiling for whole-type models: {})",
+                format::percent(row.unseen_share),
+                format::percent(1.0 - row.unseen_share)
             ),
+        ),
+        (
+            "Top-k on unseen types",
+            format!("{} (k = {})", format::percent(row.unseen_topk), row.k),
         ),
         ("Offline learning time", format::seconds(row.fit_seconds)),
         (
@@ -129,6 +134,15 @@ fn RowReview(row: ResultRow) -> impl IntoView {
     classes.sort_by(|a, b| b.support.cmp(&a.support).then(a.name.cmp(&b.name)));
     let structure = details.structure.clone();
     let has_history = details.history.as_ref().is_some_and(|h| !h.is_empty());
+    // The worker finds the model by its place among the run's rows.
+    let explain_row = (row.model == perfspec::ModelKind::Compose.name())
+        .then(|| {
+            state.rows.with_untracked(|rows| {
+                rows.iter()
+                    .position(|r| r.model == row.model && r.window == row.window)
+            })
+        })
+        .flatten();
     let history = {
         let row = row.clone();
         Signal::derive(move || Chart::training_history_of(&row))
@@ -137,6 +151,7 @@ fn RowReview(row: ResultRow) -> impl IntoView {
         let row = row.clone();
         Signal::derive(move || Chart::confusion_of(&row))
     };
+    let shown = Signal::derive(move || state.tab.get() == Tab::Review);
     view! {
         <div class="review" data-testid="review" data-model=row.model.clone() data-window=row.window.to_string()>
             <dl class="figures">
@@ -155,15 +170,15 @@ fn RowReview(row: ResultRow) -> impl IntoView {
                         </details>
                     }
                 })}
-            <Show when=move || state.tab.get() == Tab::Review>
+            // Drawn while Review is shown, and not again on return (see `chart_sections`).
             <div class="chart-grid">
                 {has_history
                     .then(|| {
-                        view! { <ChartView kind=ChartKind::TrainingHistory chart=history/> }
+                        view! { <ChartView kind=ChartKind::TrainingHistory visible=shown chart=history/> }
                     })}
-                <ChartView kind=ChartKind::Confusion chart=confusion/>
+                <ChartView kind=ChartKind::Confusion visible=shown chart=confusion/>
             </div>
-            </Show>
+            {explain_row.map(|row_index| view! { <ExplainPanel row_index=row_index test_windows=row.test_windows/> })}
             <h3>"Per class (top-1 predictions on the test windows)"</h3>
             <div class="table-scroll tall">
                 <table data-testid="per-class">

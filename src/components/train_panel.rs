@@ -32,7 +32,7 @@ pub fn TrainPanel() -> impl IntoView {
                                 data-testid=format!("preset-{}", preset.name())
                                 title=match preset {
                                     Preset::Paper => "The paper's protocol: n-gram, Bayesian network and LSTM at windows 1 and 2, top-9, evaluated on the training data (optimistic)",
-                                    Preset::Honest => "Every model and both baselines at windows 1-3, chronological split, repeated runs kept once",
+                                    Preset::Honest => "Every model (the compositional one included) and both baselines at windows 1-3, chronological split, repeated runs kept once",
                                 }
                                 on:click=move |_| engine.apply_config(&preset.config())
                             >
@@ -190,6 +190,14 @@ fn HyperParameterFields() -> impl IntoView {
                 {field!("LR factor", "lstm-lr-factor", lstm.lr_factor, "0.05", "The learning rate is multiplied by this on a plateau")}
                 {field!("LR patience", "lstm-lr-patience", lstm.lr_patience, "1", "Flat epochs before the learning rate drops")}
                 {field!("Minimum LR", "lstm-min-lr", lstm.min_learning_rate, "any", "The learning rate never drops below this")}
+            </fieldset>
+            <fieldset>
+                <legend>"Compositional"</legend>
+                {field!("Copy reach", "compose-copy-reach", compose.copy_reach, "1", "How many earlier events the resource copy looks back over")}
+                {field!("Type weight", "compose-type-weight", compose.type_weight, "0.05", "Share given to the whole-type n-gram, in [0, 1); the rest scores verb and resource apart")}
+                {field!("Copy prior", "compose-copy-prior", compose.copy_prior, "any", "Pseudo-count tying each verb's copy distances to all verbs'")}
+                {field!("Cache reach", "compose-cache-reach", compose.cache_reach, "1", "How many of the latest events the recent-history cache counts")}
+                {field!("Cache weight", "compose-cache-weight", compose.cache_weight, "0.05", "Weight of the recent-history cache against the learned counts (which weigh 1)")}
             </fieldset>
             <fieldset>
                 <legend>"Bayesian network"</legend>

@@ -1,6 +1,7 @@
-// Browser benchmark (SPEC §8): loads a generated audit log of SIZE megabytes through the page's
-// file input, as a user would, and reports what the worker measured (throughput, WebAssembly
-// memory) and the peak resident memory of all Chromium processes while it ran.
+// Browser benchmark (see ARCHITECTURE.md, Tests and benchmarks): loads a generated audit log of
+// SIZE megabytes through the page's file input, as a user would, and reports what the worker
+// measured (throughput, WebAssembly memory) and the peak resident memory of all Chromium processes
+// while it ran.
 //
 //   node tests/e2e/bench.mjs [SIZE_MB=1000]
 //

@@ -22,6 +22,8 @@ const MIN_HEIGHT: f64 = 150.0;
 pub(crate) const TITLE_SIZE: f64 = 17.0;
 pub(crate) const LABEL_SIZE: f64 = 13.0;
 pub(crate) const SMALL_SIZE: f64 = 11.5;
+/// The "no data" message.
+pub(crate) const NO_DATA_SIZE: f64 = LABEL_SIZE + 1.0;
 
 pub(crate) fn font(theme: &Theme, size: f64) -> TextStyle<'static> {
     colored_font(theme, size, theme.foreground)
@@ -181,7 +183,7 @@ pub(crate) fn no_data<DB: DrawingBackend>(
     message: &str,
 ) -> Result<(), ChartError> {
     let (width, height) = body.dim_in_pixel();
-    let style = muted_font(theme, LABEL_SIZE + 1.0).pos(Pos::new(HPos::Center, VPos::Center));
+    let style = muted_font(theme, NO_DATA_SIZE).pos(Pos::new(HPos::Center, VPos::Center));
     body.draw_text(message, &style, (width as i32 / 2, height as i32 / 2))?;
     Ok(())
 }

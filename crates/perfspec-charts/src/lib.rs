@@ -1,4 +1,4 @@
-//! The dashboard's charts (SPEC §3, §6), drawn with plotters.
+//! The dashboard's charts (see ARCHITECTURE.md, The page), drawn with plotters.
 //!
 //! Each chart is one function generic over the plotters [`DrawingBackend`], so that the same code
 //! draws on the page's canvas (`plotters-canvas`), into SVG exports and into the CLI's
@@ -27,8 +27,18 @@ pub use plotters;
 use plotters::coord::Shift;
 use plotters::drawing::DrawingAreaErrorKind;
 use plotters::prelude::{DrawingArea, DrawingBackend, IntoDrawingArea, SVGBackend};
+use plotters::style::FontStyle;
 
 pub use theme::Theme;
+
+/// Every font the charts draw text in: a size in CSS pixels (before [`Theme::font_px`]) and a
+/// style, so that a page can have the browser ready these fonts before the first chart is drawn.
+pub const TEXT_FONTS: [(f64, FontStyle); 4] = [
+    (layout::TITLE_SIZE, FontStyle::Bold),
+    (layout::LABEL_SIZE, FontStyle::Normal),
+    (layout::NO_DATA_SIZE, FontStyle::Normal),
+    (layout::SMALL_SIZE, FontStyle::Normal),
+];
 
 /// The charts there are, for test ids and file names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -651,6 +651,84 @@ fn empty_data_says_so_instead_of_panicking() {
     }
 }
 
+/// The page gets the browser's fonts ready for `TEXT_FONTS` before its first chart (see the web
+/// crate's `chart_view`): a font drawn but not listed there would be resolved in the middle of a
+/// drawing instead.
+#[test]
+fn every_text_is_drawn_in_a_listed_font() {
+    let sample = sample();
+    let row = &sample.report.rows[0];
+    let history = epochs(&[(4.0, 3.5), (3.0, 3.0), (2.6, 2.8)]);
+    let mut charts = vec![
+        Chart::AccuracyWindow(rows()),
+        Chart::TopkCurve(rows()),
+        Chart::InferenceTime(rows()),
+        Chart::TypeFrequency(sample.vocabulary.clone()),
+        Chart::VerbResource(sample.vocabulary.clone()),
+        Chart::confusion_of(row),
+        Chart::TrainingHistory {
+            history,
+            k: 9,
+            subject: "LSTM, window 1".into(),
+        },
+    ];
+    // and each with no data
+    charts.extend(charts.clone().into_iter().map(|chart| match chart {
+        Chart::AccuracyWindow(_) => Chart::AccuracyWindow(Vec::new()),
+        Chart::TopkCurve(_) => Chart::TopkCurve(Vec::new()),
+        Chart::InferenceTime(_) => Chart::InferenceTime(Vec::new()),
+        Chart::TypeFrequency(_) => Chart::TypeFrequency(Vec::new()),
+        Chart::VerbResource(_) => Chart::VerbResource(Vec::new()),
+        Chart::Confusion { subject, .. } => Chart::Confusion {
+            confusion: Confusion::default(),
+            subject,
+        },
+        Chart::TrainingHistory { k, subject, .. } => Chart::TrainingHistory {
+            history: Vec::new(),
+            k,
+            subject,
+        },
+    }));
+    let listed: Vec<(f64, &str)> = perfspec_charts::TEXT_FONTS
+        .iter()
+        .map(|(size, style)| (*size, style.as_str()))
+        .collect();
+    let mut drawn = Vec::new();
+    for chart in charts {
+        for (width, height) in [(960, 600), (360, 300)] {
+            let svg = chart
+                .render_svg(&Theme::light(), width, height)
+                .unwrap_or_else(|error| panic!("{:?}: {error}", chart.kind()));
+            for text in elements(&svg, "text") {
+                let size = number(Some(attribute(&text, "font-size")));
+                // plotters' SVG writes bold as a weight, any other style as a style.
+                let style = match (
+                    attribute(&text, "font-weight"),
+                    attribute(&text, "font-style"),
+                ) {
+                    ("bold", _) => "bold",
+                    (_, "") => "normal",
+                    (_, style) => style,
+                };
+                let font = listed
+                    .iter()
+                    .position(|(s, st)| (s - size).abs() < 1e-6 && *st == style);
+                let Some(font) = font else {
+                    panic!(
+                        "{:?} draws {style} text at {size}px, not in TEXT_FONTS {listed:?}",
+                        chart.kind()
+                    );
+                };
+                drawn.push(font);
+            }
+        }
+    }
+    // Every listed font is drawn somewhere (the list holds no stale font).
+    for (index, font) in listed.iter().enumerate() {
+        assert!(drawn.contains(&index), "no text in {font:?}");
+    }
+}
+
 #[test]
 fn broken_figures_and_tiny_areas_are_no_panic() {
     let mut broken = rows();

@@ -4,6 +4,7 @@
 mod charts_cmd;
 mod input;
 mod predict_cmd;
+mod replay_cmd;
 mod simulate_cmd;
 mod table;
 
@@ -11,7 +12,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use perfspec::clock::SystemClock;
-use perfspec::models::{HyperParameters, LstmParams, ModelFile};
+use perfspec::models::{ComposeParams, HyperParameters, LstmParams, ModelFile};
 use perfspec::pipeline::{parse_windows, train_and_evaluate, DatasetSummary, ModelKind};
 use perfspec::prepare::{prepare, AuditIdDedup, EventOrder, PrepareOptions, Sequencing};
 use perfspec::{SplitMode, TrainConfig};
@@ -36,6 +37,9 @@ enum Command {
     Train(TrainArgs),
     /// The most likely next events after a context, from a model file saved by `train --save`
     Predict(predict_cmd::PredictArgs),
+    /// Replay the test events through PerfSPEC's proactive verifier driven by each model: share
+    /// of results ready on arrival, response times against no prediction, verification work
+    Replay(replay_cmd::ReplayArgs),
     /// Write a realistic audit.k8s.io/v1 log of Helm charts installed and uninstalled in a
     /// cluster (controllers, scheduler, kubelets and all), of any size, for scale tests
     Simulate(simulate_cmd::SimulateArgs),
@@ -138,8 +142,9 @@ enum Split {
 struct TrainArgs {
     #[command(flatten)]
     input: InputArgs,
-    /// Models to train, comma-separated: ngram, bn (Bayesian network), lstm, mfe (most
-    /// frequent event), repeat (the last event again)
+    /// Models to train, comma-separated: ngram, bn (Bayesian network), lstm, compose (verb and
+    /// resource scored apart, reading the whole sequence so far: it can name types never seen
+    /// in training), mfe (most frequent event), repeat (the last event again)
     #[arg(long, default_value = "ngram", value_delimiter = ',', value_parser = parse_model)]
     models: Vec<ModelKind>,
     /// Context windows, e.g. `1,2,3` or `1-3`
@@ -168,6 +173,41 @@ struct TrainArgs {
     json: bool,
     #[command(flatten)]
     lstm: LstmArgs,
+    #[command(flatten)]
+    compose: ComposeArgs,
+}
+
+/// The compositional model's controls; the defaults are [`ComposeParams::default`]'s.
+#[derive(clap::Args)]
+#[command(next_help_heading = "Compositional model options")]
+struct ComposeArgs {
+    /// How many earlier events the resource copy looks back over
+    #[arg(long, value_name = "N", default_value_t = ComposeParams::default().copy_reach)]
+    copy_reach: usize,
+    /// Share of the probability given to the whole-type n-gram, in [0, 1)
+    #[arg(long, value_name = "W", default_value_t = ComposeParams::default().type_weight)]
+    type_weight: f64,
+    /// Pseudo-count tying each verb's copy distances to those of all verbs
+    #[arg(long, value_name = "C", default_value_t = ComposeParams::default().copy_prior)]
+    copy_prior: f64,
+    /// How many of the latest events the cache part counts
+    #[arg(long, value_name = "N", default_value_t = ComposeParams::default().cache_reach)]
+    cache_reach: usize,
+    /// Weight of the recent-history cache against the learned counts (which weigh 1)
+    #[arg(long, value_name = "W", default_value_t = ComposeParams::default().cache_weight)]
+    cache_weight: f64,
+}
+
+impl ComposeArgs {
+    fn params(&self) -> ComposeParams {
+        ComposeParams {
+            copy_reach: self.copy_reach,
+            type_weight: self.type_weight,
+            copy_prior: self.copy_prior,
+            cache_reach: self.cache_reach,
+            cache_weight: self.cache_weight,
+        }
+    }
 }
 
 /// The LSTM's controls; the defaults are [`LstmParams::default`]'s.
@@ -245,6 +285,7 @@ fn main() -> ExitCode {
         Command::Prepare(args) => run_prepare(args),
         Command::Train(args) => run_train(args),
         Command::Predict(args) => predict_cmd::run(args),
+        Command::Replay(args) => replay_cmd::run(args),
         Command::Simulate(args) => simulate_cmd::run(args),
     };
     match result {
@@ -315,18 +356,9 @@ fn load_with_options(
     let data = prepare(&records, options);
     let summary = DatasetSummary::new(&report, &data, options);
     if data.events.is_empty() {
-        let why = if records.is_empty() {
-            format!(
-                "no audit records found in the input; {}",
-                perfspec::ACCEPTED_FORMATS
-            )
-        } else {
-            format!(
-                "{} records were read but the preset keeps none of them as events",
-                records.len()
-            )
-        };
-        return Err(Failure::no_events(why));
+        return Err(Failure::no_events(perfspec::quality::no_events_message(
+            &report, &data,
+        )));
     }
     Ok((summary, data))
 }
@@ -362,6 +394,7 @@ fn run_train(args: TrainArgs) -> Result<(), Failure> {
         seed: args.seed,
         hyper_parameters: HyperParameters {
             lstm: args.lstm.params(),
+            compose: args.compose.params(),
             ..HyperParameters::default()
         },
     };
@@ -440,7 +473,8 @@ fn save_models(
         .collect()
 }
 
-/// The token file (SPEC §1 item 8): one event type per line, sequences one after the other.
+/// The token file (the ingest's `InputFormat::Tokens`): one event type per line, sequences one
+/// after the other.
 fn write_tokens(path: &str, data: &perfspec::PreparedData) -> Result<(), Failure> {
     use std::io::Write;
     let cannot = |error: std::io::Error| Failure {

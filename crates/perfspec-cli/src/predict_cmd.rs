@@ -100,10 +100,15 @@ fn text_output(output: &Output) -> String {
     for (rank, prediction) in output.prediction.predictions.iter().enumerate() {
         let _ = writeln!(
             out,
-            "{:>3}. {:<width$} {:>7.2}%",
+            "{:>3}. {:<width$} {:>7.2}%{}",
             rank + 1,
             prediction.name,
-            prediction.probability * 100.0
+            prediction.probability * 100.0,
+            if prediction.new {
+                "  new: never seen in training"
+            } else {
+                ""
+            }
         );
     }
     out

@@ -113,10 +113,10 @@ pub fn results(summary: &DatasetSummary, report: &TrainReport) -> String {
         .max()
         .unwrap_or(0)
         .max("Approach".len());
-    let line = |out: &mut String, cells: [&str; 11]| {
+    let line = |out: &mut String, cells: [&str; 12]| {
         let _ = writeln!(
             out,
-            "{:<approach_width$} {:>6} {:>17} {:>22} {:>24} {:>6} {:>10} {:>8} {:>4} {:>6} {:>5}",
+            "{:<approach_width$} {:>6} {:>17} {:>22} {:>24} {:>6} {:>10} {:>8} {:>4} {:>12} {:>6} {:>5}",
             cells[0],
             cells[1],
             cells[2],
@@ -127,7 +127,8 @@ pub fn results(summary: &DatasetSummary, report: &TrainReport) -> String {
             cells[7],
             cells[8],
             cells[9],
-            cells[10]
+            cells[10],
+            cells[11]
         );
     };
     line(
@@ -142,6 +143,7 @@ pub fn results(summary: &DatasetSummary, report: &TrainReport) -> String {
             "F1 (macro)",
             "Log-loss",
             "k95",
+            "Unseen top-k",
             "Train",
             "Test",
         ],
@@ -159,6 +161,7 @@ pub fn results(summary: &DatasetSummary, report: &TrainReport) -> String {
                 &format!("{:.3}", row.details.macro_f1),
                 &format!("{:.3}", row.details.log_loss),
                 &row.details.k95.to_string(),
+                &percent(row.unseen_topk),
                 &row.train_windows.to_string(),
                 &row.test_windows.to_string(),
             ],
@@ -201,14 +204,14 @@ fn split_notes(report: &TrainReport) -> String {
     let mut windows: Vec<_> = report
         .rows
         .iter()
-        .map(|row| (row.window, row.details.oov_share, row.details.leakage_share))
+        .map(|row| (row.window, row.unseen_share, row.details.leakage_share))
         .collect();
     windows.sort_by_key(|&(window, ..)| window);
     windows.dedup_by_key(|&mut (window, ..)| window);
     for (window, oov, leakage) in windows {
         let _ = write!(
             out,
-            "window {window}: {} of test events are of types unseen in training (whole-type accuracy at most {})",
+            "window {window}: {} of test events are of types unseen in training (models of whole types reach at most {}; compose is not bound by it)",
             percent(oov),
             percent(1.0 - oov)
         );

@@ -1,14 +1,14 @@
-//! The command-line contract, run against the real logs in `../shared/data`.
+//! The command-line contract, run against the real logs bundled with the repository.
 
 use serde_json::Value;
 
 mod common;
 
-use common::{json, perfspec, shared};
+use common::{json, perfspec, real_log};
 
 #[test]
 fn prepare_json_reports_the_papers_counts() {
-    let summary = json(&["prepare", "--json", &shared("perfspec/audit-logs.csv")]);
+    let summary = json(&["prepare", "--json", &real_log("perfspec/audit-logs.csv")]);
     assert_eq!(summary["events"], 2163);
     assert_eq!(summary["types"], 146);
     assert_eq!(summary["records_read"], 16_564);
@@ -37,7 +37,7 @@ fn prepare_json_reports_the_papers_counts() {
 
 #[test]
 fn prepare_reads_standard_input() {
-    let log = std::fs::read(shared("audit2rbac/demo.v1beta1.log")).unwrap();
+    let log = std::fs::read(real_log("audit2rbac/demo.v1beta1.log")).unwrap();
     let output = perfspec()
         .args(["prepare", "--json", "-"])
         .write_stdin(log)
@@ -45,7 +45,11 @@ fn prepare_reads_standard_input() {
         .unwrap();
     assert!(output.status.success());
     let from_stdin: Value = serde_json::from_slice(&output.stdout).unwrap();
-    let from_file = json(&["prepare", "--json", &shared("audit2rbac/demo.v1beta1.log")]);
+    let from_file = json(&[
+        "prepare",
+        "--json",
+        &real_log("audit2rbac/demo.v1beta1.log"),
+    ]);
     assert_eq!(from_stdin["events"], from_file["events"]);
     assert_eq!(from_stdin["vocabulary"], from_file["vocabulary"]);
     assert_eq!(from_stdin["records_read"], 757);
@@ -62,7 +66,7 @@ fn train_json_has_one_row_per_window_with_the_contract_fields() {
         "--k",
         "9",
         "--json",
-        &shared("perfspec/audit-logs.csv"),
+        &real_log("perfspec/audit-logs.csv"),
     ]);
     let rows = result["rows"].as_array().unwrap();
     assert_eq!(rows.len(), 2);
@@ -96,7 +100,7 @@ fn paper_split_evaluates_on_the_training_windows_and_says_so() {
         "--split",
         "paper",
         "--json",
-        &shared("perfspec/audit-logs.csv"),
+        &real_log("perfspec/audit-logs.csv"),
     ]);
     let row = &result["rows"][0];
     assert_eq!(row["train_windows"], 2161);
@@ -110,7 +114,7 @@ fn paper_split_evaluates_on_the_training_windows_and_says_so() {
             "1",
             "--split",
             "paper",
-            &shared("perfspec/audit-logs.csv"),
+            &real_log("perfspec/audit-logs.csv"),
         ])
         .output()
         .unwrap();
@@ -121,7 +125,7 @@ fn paper_split_evaluates_on_the_training_windows_and_says_so() {
 
 #[test]
 fn bad_arguments_exit_2() {
-    let csv = shared("perfspec/audit-logs.csv");
+    let csv = real_log("perfspec/audit-logs.csv");
     for args in [
         vec!["train", "--windows", "x", csv.as_str()],
         vec!["train", "--k", "0", csv.as_str()],
@@ -137,13 +141,85 @@ fn bad_arguments_exit_2() {
 #[test]
 fn input_without_events_exits_1_naming_the_formats() {
     let output = perfspec()
-        .args(["prepare", "--json", &shared("falco/fal_01_003.json")])
+        .args(["prepare", "--json", &real_log("falco/fal_01_003.json")])
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(1));
     let message = String::from_utf8(output.stderr).unwrap();
     assert!(message.contains("accepted formats"), "{message}");
     assert!(message.contains("NDJSON") && message.contains("CSV"));
+}
+
+/// Runs `perfspec prepare` on files written to a fresh folder and returns its error message,
+/// expecting exit code 1 (no events).
+fn no_events_error(files: &[(&str, Vec<u8>)]) -> String {
+    let folder = std::env::temp_dir().join(format!("perfspec-no-events-{}", std::process::id()));
+    std::fs::create_dir_all(&folder).unwrap();
+    let mut args = vec!["prepare".to_string()];
+    for (name, bytes) in files {
+        let path = folder.join(name);
+        std::fs::write(&path, bytes).unwrap();
+        args.push(path.to_string_lossy().into_owned());
+    }
+    let output = perfspec().args(&args).output().unwrap();
+    std::fs::remove_dir_all(&folder).unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    String::from_utf8(output.stderr).unwrap()
+}
+
+#[test]
+fn input_without_events_says_what_was_read_and_why_it_was_skipped() {
+    // A real event whose one line is 60 MB long, beyond what a record may take.
+    let event = std::fs::read_to_string(real_log("falco/create_secret.json")).unwrap();
+    let mut value: Value = serde_json::from_str(&event).unwrap();
+    value["requestObject"]["data"]["padding"] = Value::String("A".repeat(60 << 20));
+    let long_line = serde_json::to_vec(&value).unwrap();
+    // Gzip magic bytes followed by bytes that are no deflate stream.
+    let mut corrupt_gzip = vec![0x1f, 0x8b, 0x08, 0x00, 0, 0, 0, 0, 0, 0xff];
+    corrupt_gzip.extend((0..4096u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8));
+    let random: Vec<u8> = (0..65_536u32)
+        .map(|i| (i.wrapping_mul(2_246_822_519).rotate_left(7) >> 5) as u8)
+        .collect();
+
+    for (name, bytes) in [
+        ("one-long-event.log", long_line),
+        ("rotated.log.1.gz", corrupt_gzip),
+        ("noise.bin", random),
+    ] {
+        let message = no_events_error(&[(name, bytes)]);
+        assert!(message.contains("1 file read"), "{name}: {message}");
+        assert!(message.contains("skipped"), "{name}: {message}");
+        // The first skip with its file and line, then the formats.
+        let line_of = message.find(&format!("{name} line ")).unwrap_or_else(|| {
+            panic!("{name}: no file and line in {message}");
+        });
+        assert!(
+            message.find("accepted formats").unwrap() > line_of,
+            "{name}: {message}"
+        );
+    }
+}
+
+#[test]
+fn records_that_the_filters_remove_are_counted_and_the_filters_named() {
+    let output = perfspec()
+        .args([
+            "prepare",
+            "--namespace",
+            "no-such-namespace",
+            &real_log("audit2rbac/demo.v1beta1.log"),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let message = String::from_utf8(output.stderr).unwrap();
+    assert!(message.contains("757 records, 0 skipped"), "{message}");
+    assert!(
+        message.contains("removed by the preset and filters"),
+        "{message}"
+    );
+    assert!(message.contains("namespace"), "{message}");
+    assert!(!message.contains("accepted formats"), "{message}");
 }
 
 #[test]

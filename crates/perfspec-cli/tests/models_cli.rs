@@ -41,7 +41,8 @@ fn train_rows_carry_the_new_metrics_and_the_networks_structure() {
             "weighted_f1",
             "log_loss",
             "perplexity",
-            "oov_share",
+            "unseen_share",
+            "unseen_topk",
             "leakage_share",
         ] {
             let value = row[field].as_f64().unwrap_or(-1.0);

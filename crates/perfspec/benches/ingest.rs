@@ -1,5 +1,6 @@
-//! Ingest throughput (SPEC §8): bytes of audit log turned into records per second, fed in the
-//! 4 MiB slices the browser worker uses. `cargo bench -p perfspec --bench ingest`
+//! Ingest throughput (see ARCHITECTURE.md, Tests and benchmarks): bytes of audit log turned
+//! into records per second, fed in the 4 MiB slices the browser worker uses.
+//! `cargo bench -p perfspec --bench ingest`
 
 mod common;
 

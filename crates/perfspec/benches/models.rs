@@ -1,4 +1,5 @@
-//! Fit and single-prediction cost of each model on the PerfSPEC sample (SPEC §8).
+//! Fit and single-prediction cost of each model on the PerfSPEC sample (see ARCHITECTURE.md,
+//! Tests and benchmarks).
 //! `cargo bench -p perfspec --bench models`
 
 mod common;
@@ -7,7 +8,9 @@ use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use perfspec::dataset::{split_windows, SplitMode};
-use perfspec::models::{top_k, FitData, LstmModel, LstmParams};
+use perfspec::models::{
+    top_k, ComposeModel, ComposeParams, FitData, Learner, LstmModel, LstmParams,
+};
 use perfspec::{NextEventModel, NgramModel, SplitWindows, Vocabulary};
 
 fn ngram(c: &mut Criterion) {
@@ -77,5 +80,36 @@ fn lstm(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, ngram, lstm);
+/// The compositional model: its fit, and one prediction as the evaluation makes it (every
+/// verb × resource pair scored after the sequence so far, then the top 9).
+fn compose(c: &mut Criterion) {
+    let data = common::sample_data();
+    for window in [1, 2] {
+        let split = split_windows(&data, window, SplitMode::Chrono);
+        let fit_data = FitData {
+            train: &split.train,
+            validation: &split.validation,
+            vocabulary: &data.vocabulary,
+            seed: 1,
+        };
+        let params = ComposeParams::default();
+        c.bench_function(&format!("compose/fit/sample/w{window}"), |b| {
+            b.iter(|| ComposeModel::learn(black_box(&fit_data), &params, &mut |_| true))
+        });
+        let model = ComposeModel::learn(&fit_data, &params, &mut |_| true).expect("fits");
+        let pairs = model.composes_pairs().expect("composes").pairs();
+        let mut distribution = vec![0.0; pairs];
+        let mut next = 0;
+        c.bench_function(&format!("compose/predict_top9/sample/w{window}"), |b| {
+            b.iter(|| {
+                let history = split.test.history(next % split.test.len());
+                next += 1;
+                model.pair_distribution_after(black_box(history), &mut distribution);
+                black_box(top_k(&distribution, 9))
+            })
+        });
+    }
+}
+
+criterion_group!(benches, ngram, lstm, compose);
 criterion_main!(benches);

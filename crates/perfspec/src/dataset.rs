@@ -1,15 +1,28 @@
-//! Windowed next-event samples and their train / validation / test split (SPEC §5).
+//! Windowed next-event samples and their train / validation / test split (see ARCHITECTURE.md,
+//! Evaluation protocol).
+
+use std::ops::Range;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
 use crate::prepare::PreparedData;
 
 /// Samples of `window` previous events and the event that followed, stored flat.
+///
+/// Windows cut from a prepared sequence also know where they stand in it, so that a model that
+/// reads more than its window (the compositional one reads the whole sequence so far: the
+/// online setting) can be given every earlier event: see [`Windows::history`].
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Windows {
     pub window: usize,
     contexts: Vec<u32>,
     targets: Vec<u32>,
+    /// The events the windows were cut from (shared by a split's three parts), and for each
+    /// window the range of them before its target that belongs to its sequence. Empty for
+    /// windows pushed by hand, which have no more history than their context.
+    events: Arc<[u32]>,
+    histories: Vec<Range<u32>>,
 }
 
 impl Windows {
@@ -20,10 +33,45 @@ impl Windows {
         }
     }
 
+    /// Windows to be cut from `events` with [`Windows::push_at`].
+    fn cut_from(window: usize, events: Arc<[u32]>) -> Self {
+        Self {
+            events,
+            ..Self::new(window)
+        }
+    }
+
     pub fn push(&mut self, context: &[u32], target: u32) {
         debug_assert_eq!(context.len(), self.window);
+        debug_assert!(
+            self.histories.is_empty(),
+            "windows with histories are cut, not pushed"
+        );
         self.contexts.extend_from_slice(context);
         self.targets.push(target);
+    }
+
+    /// The window whose target is `events[end]`, in a sequence that starts at `start`.
+    fn push_at(&mut self, start: usize, end: usize) {
+        let events = &self.events;
+        self.contexts
+            .extend_from_slice(&events[end - self.window..end]);
+        self.targets.push(events[end]);
+        self.histories.push(start as u32..end as u32);
+    }
+
+    /// Every event of window `index`'s sequence before its target, oldest first (its context
+    /// is the last [`Windows::window`] of them); just the context for windows pushed by hand.
+    pub fn history(&self, index: usize) -> &[u32] {
+        match self.histories.get(index) {
+            Some(range) => &self.events[range.start as usize..range.end as usize],
+            None => self.context(index),
+        }
+    }
+
+    /// Each window's history and target, in order.
+    pub fn histories(&self) -> impl Iterator<Item = (&[u32], u32)> + '_ {
+        (0..self.len()).map(|index| (self.history(index), self.target(index)))
     }
 
     pub fn len(&self) -> usize {
@@ -53,6 +101,8 @@ impl Windows {
             window: self.window,
             contexts: self.contexts[..count * self.window].to_vec(),
             targets: self.targets[..count].to_vec(),
+            events: self.events.clone(),
+            histories: self.histories[..count.min(self.histories.len())].to_vec(),
         }
     }
 
@@ -60,9 +110,10 @@ impl Windows {
         (0..self.len()).map(|index| (self.context(index), self.target(index)))
     }
 
-    fn extend_from_sequence(&mut self, events: &[u32], range: std::ops::Range<usize>) {
-        for end in range {
-            self.push(&events[end - self.window..end], events[end]);
+    /// The windows of the sequence starting at `start` whose targets are at `ends`.
+    fn extend_from_sequence(&mut self, start: usize, ends: Range<usize>) {
+        for end in ends {
+            self.push_at(start, end);
         }
     }
 }
@@ -144,37 +195,35 @@ pub fn split_windows_seeded(
 /// Each sequence in time order: cut 70/15/15 when `chronological`, else every window in all
 /// three parts (the paper's protocol).
 fn per_sequence_split(data: &PreparedData, window: usize, chronological: bool) -> SplitWindows {
+    let events: Arc<[u32]> = data.events.as_slice().into();
     let mut split = SplitWindows {
-        train: Windows::new(window),
-        validation: Windows::new(window),
-        test: Windows::new(window),
+        train: Windows::cut_from(window, events.clone()),
+        validation: Windows::cut_from(window, events.clone()),
+        test: Windows::cut_from(window, events),
     };
     for sequence in &data.sequences {
-        let events = data.sequence_events(sequence);
-        if events.len() <= window {
+        let (start, len) = (sequence.start, sequence.len);
+        if len <= window {
             continue;
         }
-        let count = events.len() - window;
+        let count = len - window;
+        let first = start + window;
         if chronological {
-            let train_end = window + (count as f64 * TRAIN_SHARE).floor() as usize;
+            let train_end = first + (count as f64 * TRAIN_SHARE).floor() as usize;
             let validation_end = train_end + (count as f64 * VALIDATION_SHARE).floor() as usize;
-            split.train.extend_from_sequence(events, window..train_end);
+            split.train.extend_from_sequence(start, first..train_end);
             split
                 .validation
-                .extend_from_sequence(events, train_end..validation_end);
+                .extend_from_sequence(start, train_end..validation_end);
             split
                 .test
-                .extend_from_sequence(events, validation_end..events.len());
+                .extend_from_sequence(start, validation_end..start + len);
         } else {
-            split
-                .train
-                .extend_from_sequence(events, window..events.len());
+            split.train.extend_from_sequence(start, first..start + len);
             split
                 .validation
-                .extend_from_sequence(events, window..events.len());
-            split
-                .test
-                .extend_from_sequence(events, window..events.len());
+                .extend_from_sequence(start, first..start + len);
+            split.test.extend_from_sequence(start, first..start + len);
         }
     }
     split
@@ -184,21 +233,26 @@ fn per_sequence_split(data: &PreparedData, window: usize, chronological: bool) -
 /// split's rounding; each part keeps time order, so only membership is random.
 fn random_split(data: &PreparedData, window: usize, seed: u64) -> SplitWindows {
     // The position in `data.events` of each window's next event; its context precedes it.
-    let mut ends: Vec<usize> = data
+    // (sequence start, target position) of every window.
+    let mut ends: Vec<(usize, usize)> = data
         .sequences
         .iter()
         .filter(|sequence| sequence.len > window)
-        .flat_map(|sequence| sequence.start + window..sequence.start + sequence.len)
+        .flat_map(|sequence| {
+            (sequence.start + window..sequence.start + sequence.len)
+                .map(|end| (sequence.start, end))
+        })
         .collect();
     let count = ends.len();
     let train_count = (count as f64 * TRAIN_SHARE).floor() as usize;
     let validation_count = (count as f64 * VALIDATION_SHARE).floor() as usize;
     shuffle(&mut ends, seed);
-    let part = |ends: &mut [usize]| {
+    let events: Arc<[u32]> = data.events.as_slice().into();
+    let part = |ends: &mut [(usize, usize)]| {
         ends.sort_unstable();
-        let mut windows = Windows::new(window);
-        for &end in ends.iter() {
-            windows.push(&data.events[end - window..end], data.events[end]);
+        let mut windows = Windows::cut_from(window, events.clone());
+        for &(start, end) in ends.iter() {
+            windows.push_at(start, end);
         }
         windows
     };
@@ -277,6 +331,7 @@ mod tests {
             funnel: Vec::new(),
             time_span: None,
             repeated_runs: Vec::new(),
+            times: Vec::new(),
         }
     }
 

@@ -1,4 +1,4 @@
-//! Accuracy and cost of a fitted model (SPEC §5).
+//! Accuracy and cost of a fitted model (see ARCHITECTURE.md, Evaluation protocol).
 
 use std::hint::black_box;
 
@@ -39,29 +39,128 @@ impl Accuracy {
     }
 }
 
+impl Accuracy {
+    /// The curve of windows whose next event ranked `rank_counts[r]` times at r (0 = top).
+    fn from_rank_counts(rank_counts: &[usize]) -> Self {
+        let windows: usize = rank_counts.iter().sum();
+        let total = windows.max(1) as f64;
+        let mut cumulative = 0;
+        let curve = (0..CURVE_MAX_K)
+            .map(|rank| {
+                cumulative += rank_counts.get(rank).copied().unwrap_or(0);
+                if windows == 0 {
+                    0.0
+                } else {
+                    cumulative as f64 / total
+                }
+            })
+            .collect();
+        Accuracy { curve, windows }
+    }
+}
+
 pub fn accuracy(model: &dyn NextEventModel, test: &Windows) -> Accuracy {
-    let mut hits_at_rank = [0usize; CURVE_MAX_K];
-    let mut distribution = vec![0.0; model.vocabulary_size()];
-    for (context, target) in test.iter() {
-        model.distribution(context, &mut distribution);
-        let rank = rank_of(&distribution, target);
-        if rank < CURVE_MAX_K {
-            hits_at_rank[rank] += 1;
+    let mut ranker = Ranker::new(model);
+    // The last slot gathers every rank beyond the curve.
+    let mut rank_counts = [0usize; CURVE_MAX_K + 1];
+    for (history, target) in test.histories() {
+        rank_counts[ranker.score(history, target).rank.min(CURVE_MAX_K)] += 1;
+    }
+    Accuracy::from_rank_counts(&rank_counts)
+}
+
+/// Where the next event stands in one prediction.
+struct Scored {
+    /// How many candidates rank ahead of the next event (0 = top), with [`rank_of`]'s tie rule.
+    rank: usize,
+    /// The probability the model gave the next event.
+    probability: f64,
+    /// The top candidate, when it is a type of the vocabulary.
+    guess: Option<usize>,
+}
+
+/// Ranks the next event among a model's candidates: the vocabulary's types for a model of whole
+/// types; every verb × resource pair for a model that composes them
+/// ([`NextEventModel::composes_pairs`]), so that such a model competes against the pairs the log
+/// never holds too and gains nothing from the vocabulary knowing which pairs occur (the
+/// vocabulary is built from the whole log, test part included).
+struct Ranker<'m> {
+    model: &'m dyn NextEventModel,
+    distribution: Vec<f64>,
+}
+
+impl<'m> Ranker<'m> {
+    fn new(model: &'m dyn NextEventModel) -> Self {
+        let size = match model.composes_pairs() {
+            Some(factors) => factors.pairs(),
+            None => model.vocabulary_size(),
+        };
+        Self {
+            model,
+            distribution: vec![0.0; size],
         }
     }
-    let total = test.len().max(1) as f64;
-    let mut cumulative = 0;
-    let curve = hits_at_rank
-        .iter()
-        .map(|hits| {
-            cumulative += hits;
-            cumulative as f64 / total
-        })
-        .collect();
-    Accuracy {
-        curve,
-        windows: test.len(),
+
+    /// Scores `target` after `history` (oldest first). A target the model cannot name ranks
+    /// last with a floored probability.
+    fn score(&mut self, history: &[u32], target: u32) -> Scored {
+        let last = Scored {
+            rank: self.distribution.len().max(1) - 1,
+            probability: 0.0,
+            guess: None,
+        };
+        match self.model.composes_pairs() {
+            Some(factors) => {
+                self.model
+                    .pair_distribution_after(history, &mut self.distribution);
+                let (Some(&verb), Some(&resource)) = (
+                    factors.type_verb.get(target as usize),
+                    factors.type_resource.get(target as usize),
+                ) else {
+                    return last;
+                };
+                let at = factors.pair_index(verb, resource) as u32;
+                let top = argmax(&self.distribution) as usize;
+                let (top_verb, top_resource) = (
+                    (top / factors.resources.len()) as u32,
+                    (top % factors.resources.len()) as u32,
+                );
+                Scored {
+                    rank: rank_of(&self.distribution, at),
+                    probability: self.distribution[at as usize],
+                    guess: factors
+                        .type_of(top_verb, top_resource)
+                        .map(|id| id as usize),
+                }
+            }
+            None => {
+                if target as usize >= self.distribution.len() {
+                    return last;
+                }
+                self.model
+                    .distribution_after(history, &mut self.distribution);
+                Scored {
+                    rank: rank_of(&self.distribution, target),
+                    probability: self.distribution[target as usize],
+                    guess: Some(argmax(&self.distribution) as usize),
+                }
+            }
+        }
     }
+}
+
+/// Which event types occur in `train` (as a context or a next event): `seen[id]`. A type absent
+/// from training is one no model of whole types can have learned.
+pub fn seen_in_training(train: &Windows, types: usize) -> Vec<bool> {
+    let mut seen = vec![false; types];
+    for (context, target) in train.iter() {
+        for &id in context.iter().chain([&target]) {
+            if let Some(flag) = seen.get_mut(id as usize) {
+                *flag = true;
+            }
+        }
+    }
+    seen
 }
 
 /// Precision, recall and F1 averaged over classes.
@@ -97,10 +196,13 @@ pub struct Confusion {
     pub predicted_other: Vec<usize>,
 }
 
-/// Everything measured on the test windows of one model (SPEC §5).
+/// Everything measured on the test windows of one model (ARCHITECTURE.md, Evaluation protocol).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Evaluation {
     pub accuracy: Accuracy,
+    /// The top-k curve over the test windows whose next event is of a type never seen in
+    /// training alone; its `windows` counts them.
+    pub unseen: Accuracy,
     /// Over the classes that occur or are predicted (scikit-learn's labels), 0 where undefined.
     pub macro_average: Averages,
     /// Weighted by each class's support.
@@ -117,34 +219,45 @@ pub struct Evaluation {
     pub confusion: Confusion,
 }
 
-/// Measures `model` on `test`; `vocabulary` names the classes.
-pub fn evaluate(model: &dyn NextEventModel, test: &Windows, vocabulary: &Vocabulary) -> Evaluation {
+/// Measures `model` on `test`; `vocabulary` names the classes, and `seen[id]` tells which types
+/// occur in training ([`seen_in_training`]; empty when unknown), for the figures on the next
+/// events of unseen types.
+pub fn evaluate(
+    model: &dyn NextEventModel,
+    test: &Windows,
+    vocabulary: &Vocabulary,
+    seen: &[bool],
+) -> Evaluation {
     let types = model.vocabulary_size();
-    let mut rank_counts = vec![0usize; types.max(1)];
+    let mut ranker = Ranker::new(model);
+    let mut rank_counts = vec![0usize; ranker.distribution.len().max(1)];
+    let mut unseen_rank_counts = vec![0usize; CURVE_MAX_K + 1];
     let mut support = vec![0usize; types];
     let mut predicted = vec![0usize; types];
     let mut correct = vec![0usize; types];
     let mut pairs = Vec::with_capacity(test.len());
     let mut log_loss = 0.0;
-    let mut distribution = vec![0.0; types];
-    for (context, target) in test.iter() {
-        model.distribution(context, &mut distribution);
+    for (history, target) in test.histories() {
+        let scored = ranker.score(history, target);
+        rank_counts[scored.rank] += 1;
+        if seen.get(target as usize) == Some(&false) {
+            unseen_rank_counts[scored.rank.min(CURVE_MAX_K)] += 1;
+        }
+        log_loss -= scored.probability.max(LOG_LOSS_FLOOR).ln();
         let actual = target as usize;
         if actual >= types {
-            // A target the model cannot even name: ranked last, probability floored.
-            rank_counts[types.max(1) - 1] += 1;
-            log_loss -= LOG_LOSS_FLOOR.ln();
             continue;
         }
-        rank_counts[rank_of(&distribution, target)] += 1;
-        log_loss -= distribution[actual].max(LOG_LOSS_FLOOR).ln();
-        let guess = argmax(&distribution) as usize;
         support[actual] += 1;
-        predicted[guess] += 1;
-        if guess == actual {
-            correct[actual] += 1;
+        if let Some(guess) = scored.guess {
+            predicted[guess] += 1;
+            if guess == actual {
+                correct[actual] += 1;
+            }
+            pairs.push((actual, guess));
+        } else {
+            pairs.push((actual, usize::MAX));
         }
-        pairs.push((actual, guess));
     }
     let windows = test.len();
     let total = windows.max(1) as f64;
@@ -160,6 +273,7 @@ pub fn evaluate(model: &dyn NextEventModel, test: &Windows, vocabulary: &Vocabul
         .take(CURVE_MAX_K)
         .collect();
     let k95 = smallest_k_covering(&rank_counts, COVERAGE_TARGET);
+    let unseen = Accuracy::from_rank_counts(&unseen_rank_counts);
     let log_loss = log_loss / total;
 
     let per_class: Vec<ClassMetrics> = (0..types)
@@ -198,6 +312,7 @@ pub fn evaluate(model: &dyn NextEventModel, test: &Windows, vocabulary: &Vocabul
     };
     Evaluation {
         accuracy: Accuracy { curve, windows },
+        unseen,
         macro_average,
         weighted_average,
         log_loss,
@@ -293,12 +408,18 @@ pub fn time_inference(
             repetitions: 0,
         };
     }
-    let mut distribution = vec![0.0; model.vocabulary_size()];
+    let size = match model.composes_pairs() {
+        Some(factors) => factors.pairs(),
+        None => model.vocabulary_size(),
+    };
+    let mut distribution = vec![0.0; size];
     let mut predict = |index: usize| {
-        model.distribution(
-            black_box(windows.context(index % windows.len())),
-            &mut distribution,
-        );
+        let history = black_box(windows.history(index % windows.len()));
+        if model.composes_pairs().is_some() {
+            model.pair_distribution_after(history, &mut distribution);
+        } else {
+            model.distribution_after(history, &mut distribution);
+        }
         black_box(top_k(&distribution, k));
     };
     for index in 0..WARM_UP_PREDICTIONS {

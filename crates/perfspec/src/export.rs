@@ -26,7 +26,8 @@ pub fn results_json(
     })
 }
 
-/// One CSV line per row: the paper's columns first, then the rest of SPEC §5's figures.
+/// One CSV line per row: the paper's columns first, then the rest of the row's figures
+/// ([`RowDetails`](crate::pipeline::RowDetails); see ARCHITECTURE.md, Evaluation protocol).
 #[derive(Serialize)]
 struct ResultCsvRow<'a> {
     approach: &'a str,
@@ -45,7 +46,8 @@ struct ResultCsvRow<'a> {
     log_loss: f64,
     perplexity: f64,
     k95: usize,
-    oov_share: f64,
+    unseen_share: f64,
+    unseen_topk: f64,
     leakage_share: f64,
     train_windows: usize,
     validation_windows: usize,
@@ -73,7 +75,8 @@ impl<'a> ResultCsvRow<'a> {
             log_loss: row.details.log_loss,
             perplexity: row.details.perplexity,
             k95: row.details.k95,
-            oov_share: row.details.oov_share,
+            unseen_share: row.unseen_share,
+            unseen_topk: row.unseen_topk,
             leakage_share: row.details.leakage_share,
             train_windows: row.train_windows,
             validation_windows: row.details.validation_windows,

@@ -7,14 +7,14 @@
 
 use crate::clock::Clock;
 use crate::dataset::{split_windows_seeded, SplitWindows};
-use crate::evaluate::{evaluate, time_inference, Evaluation};
+use crate::evaluate::{evaluate, seen_in_training, time_inference, Evaluation};
 use crate::models::{
     fit, EpochRecord, FitData, HyperParameters, LstmTrainer, ModelKind, NextEventModel, StepOutcome,
 };
 use crate::pipeline::{JobResult, PipelineError, ResultRow, RowDetails, TrainConfig, TrainJob};
 use crate::prepare::PreparedData;
 use crate::progress::{Progress, Stage};
-use crate::quality::{leakage_share, oov_share};
+use crate::quality::leakage_share;
 
 /// Share of a job's progress spent fitting; measuring takes the rest.
 const FIT_SHARE: f64 = 0.8;
@@ -167,7 +167,9 @@ impl JobRunner {
                 }
             }
             Phase::Measure(model) => {
-                let evaluation = evaluate(model.as_ref(), &self.split.test, &data.vocabulary);
+                let seen = seen_in_training(&self.split.train, data.vocabulary.len());
+                let evaluation =
+                    evaluate(model.as_ref(), &self.split.test, &data.vocabulary, &seen);
                 self.phase = Phase::Time(model, Box::new(evaluation));
                 Ok(self.progress(0.9, "timing predictions"))
             }
@@ -223,6 +225,8 @@ impl JobRunner {
             top1: accuracy.top(1),
             topk: accuracy.top(config.k),
             topk_curve: accuracy.curve.clone(),
+            unseen_share: evaluation.unseen.windows as f64 / split.test.len().max(1) as f64,
+            unseen_topk: evaluation.unseen.top(config.k),
             fit_seconds: self.fit_seconds,
             infer_seconds_median: timing.median_seconds,
             infer_seconds_p99: timing.p99_seconds,
@@ -241,7 +245,6 @@ impl JobRunner {
                 log_loss: evaluation.log_loss,
                 perplexity: evaluation.perplexity,
                 k95: evaluation.k95,
-                oov_share: oov_share(split),
                 leakage_share: leakage_share(split),
                 per_class: evaluation.per_class,
                 confusion: evaluation.confusion,

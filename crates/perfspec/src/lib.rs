@@ -19,6 +19,7 @@ pub mod progress;
 pub mod quality;
 pub mod record;
 pub mod repeated_run;
+pub mod replay;
 pub mod run_config;
 pub mod simulate;
 pub mod units;

@@ -197,6 +197,14 @@ pub struct ResultRow {
     pub topk: f64,
     /// Top-k accuracy for k = 1..=20.
     pub topk_curve: Vec<f64>,
+    /// Share of test events whose type never occurs in training. A model of whole types
+    /// predicts at most `1 - unseen_share` of them; a model that composes verb and resource, or
+    /// copies from the context, is not bound by that ceiling.
+    #[serde(alias = "oov_share")]
+    pub unseen_share: f64,
+    /// Top-k accuracy on those test events alone (0 when there are none).
+    #[serde(default)]
+    pub unseen_topk: f64,
     /// Wall time of the whole fit.
     pub fit_seconds: f64,
     pub infer_seconds_median: f64,
@@ -210,8 +218,8 @@ pub struct ResultRow {
     pub details: Box<RowDetails>,
 }
 
-/// The rest of a row: the figures of SPEC §5 beyond the paper's columns, and what the model
-/// learned that can be shown.
+/// The rest of a row: the figures of the evaluation protocol (ARCHITECTURE.md) beyond the
+/// paper's columns, and what the model learned that can be shown.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct RowDetails {
@@ -231,9 +239,6 @@ pub struct RowDetails {
     pub perplexity: f64,
     /// Smallest k whose top-k holds 95% of the test events.
     pub k95: usize,
-    /// Share of test events of types never seen in training: at most `1 - oov_share` of them
-    /// can be predicted by a model of whole types.
-    pub oov_share: f64,
     /// Share of test windows (context and next event) that also occur in training.
     pub leakage_share: f64,
     pub per_class: Vec<ClassMetrics>,

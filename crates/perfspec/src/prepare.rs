@@ -1,4 +1,5 @@
-//! From audit records to event sequences under a preset and options (SPEC §2).
+//! From audit records to event sequences under a preset and options (see ARCHITECTURE.md,
+//! Prepare).
 
 use serde::{Deserialize, Serialize};
 
@@ -169,11 +170,53 @@ pub struct PreparedData {
     /// Long stretches that repeat an earlier one exactly, as found before any fix, with
     /// positions in the sequence they were found in.
     pub repeated_runs: Vec<RepeatedRun>,
+    /// Receive time of each event, parallel to `events`: seconds since the Unix epoch, NaN
+    /// where the record has none (a token file has none at all). What the proactive replay
+    /// ([`crate::replay`]) times arrivals by. Left out of serialised data when no event has a
+    /// time, so that such outputs are as they were before the field existed; NaN is written
+    /// as `null` (JSON has no NaN).
+    #[serde(default, skip_serializing_if = "no_times", with = "nan_as_null")]
+    pub times: Vec<f64>,
+}
+
+/// True when no event has a receive time: the field is then not written.
+fn no_times(times: &[f64]) -> bool {
+    times.iter().all(|time| time.is_nan())
+}
+
+/// A list of times with NaN as `null`, both ways.
+mod nan_as_null {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<S: Serializer>(times: &[f64], serializer: S) -> Result<S::Ok, S::Error> {
+        let values: Vec<Option<f64>> = times
+            .iter()
+            .map(|&time| (!time.is_nan()).then_some(time))
+            .collect();
+        values.serialize(serializer)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<f64>, D::Error> {
+        let values = Vec::<Option<f64>>::deserialize(deserializer)?;
+        Ok(values
+            .into_iter()
+            .map(|time| time.unwrap_or(f64::NAN))
+            .collect())
+    }
 }
 
 impl PreparedData {
     pub fn sequence_events(&self, sequence: &Sequence) -> &[u32] {
         &self.events[sequence.start..sequence.start + sequence.len]
+    }
+
+    /// The receive time (seconds since the epoch) of the event at `position`; None when the
+    /// record had none or the data was built without times.
+    pub fn time(&self, position: usize) -> Option<f64> {
+        self.times
+            .get(position)
+            .copied()
+            .filter(|time| !time.is_nan())
     }
 }
 
@@ -399,6 +442,7 @@ fn prepare_records(records: &AuditRecords, options: &PrepareOptions) -> Prepared
     let mut vocabulary = Vocabulary::default();
     let mut types = TypeNames::new(options.subresource_in_type);
     let mut events = Vec::new();
+    let mut times = Vec::new();
     let mut sequences = Vec::new();
     let mut all_members = Vec::new();
     for (label, _, members) in grouped_ids {
@@ -408,6 +452,12 @@ fn prepare_records(records: &AuditRecords, options: &PrepareOptions) -> Prepared
         let start = events.len();
         for record in &members {
             events.push(types.intern(&mut vocabulary, *record));
+            times.push(
+                record
+                    .received_at()
+                    .and_then(parse_timestamp)
+                    .unwrap_or(f64::NAN),
+            );
         }
         sequences.push(Sequence {
             label,
@@ -417,12 +467,13 @@ fn prepare_records(records: &AuditRecords, options: &PrepareOptions) -> Prepared
         all_members.extend(members);
     }
     PreparedData {
-        time_span: time_span(&all_members),
+        time_span: time_span(&all_members, &times),
         vocabulary,
         events,
         sequences,
         funnel: steps,
         repeated_runs,
+        times,
     }
 }
 
@@ -514,12 +565,14 @@ fn group_into_sequences<'a>(
     }
 }
 
-fn time_span(records: &[RecordRef<'_>]) -> Option<(String, String)> {
+/// The earliest and latest stamps as written; `times` holds each record's stamp parsed
+/// (NaN for none), so that every stamp is parsed once for both uses.
+fn time_span(records: &[RecordRef<'_>], times: &[f64]) -> Option<(String, String)> {
     // Compared as instants: stamps of different precision do not order correctly as text.
     let mut earliest: Option<(f64, &str)> = None;
     let mut latest: Option<(f64, &str)> = None;
-    for stamp in records.iter().filter_map(|record| record.received_at()) {
-        let Some(value) = parse_timestamp(stamp) else {
+    for (record, &value) in records.iter().zip(times) {
+        let Some(stamp) = record.received_at().filter(|_| !value.is_nan()) else {
             continue;
         };
         if earliest.is_none_or(|(low, _)| value < low) {

@@ -1,4 +1,5 @@
-//! Data-quality checks that decide whether an accuracy figure can be trusted (SPEC §2).
+//! Data-quality checks that decide whether an accuracy figure can be trusted (see
+//! ARCHITECTURE.md, Evaluation protocol: out-of-vocabulary share and leakage).
 
 use rustc_hash::FxHashSet;
 use serde::{Deserialize, Serialize};
@@ -96,6 +97,57 @@ fn percent(share: f64) -> String {
     format!("{:.1}%", share * 100.0)
 }
 
+/// How many skipped records [`no_events_message`] names, with file, line and reason.
+pub const NO_EVENTS_SKIPS_SHOWN: usize = 3;
+
+/// Why an input gave no event, for the CLI's error and the page's banner alike: what was read
+/// and skipped, the first reasons with file and line, and either the formats that are accepted
+/// (nothing was recognised) or what the filters removed (records were read but none kept).
+pub fn no_events_message(ingest: &IngestReport, data: &PreparedData) -> String {
+    let files = ingest.files.len();
+    let read = format!(
+        "{} {} read: {} {}, {} skipped",
+        files,
+        if files == 1 { "file" } else { "files" },
+        ingest.records_read,
+        if ingest.records_read == 1 {
+            "record"
+        } else {
+            "records"
+        },
+        ingest.records_skipped,
+    );
+    let reasons: Vec<String> = ingest
+        .skipped
+        .iter()
+        .take(NO_EVENTS_SKIPS_SHOWN)
+        .map(|skip| format!("{} line {}: {}", skip.file, skip.line, skip.reason))
+        .collect();
+    let reasons = match reasons.len() {
+        0 => String::new(),
+        _ => format!(" Skipped: {}.", reasons.join("; ")),
+    };
+    let kept = ingest.records_read - ingest.records_skipped;
+    if kept == 0 {
+        format!(
+            "No events: {read}.{reasons} Nothing in the input was read as an audit record; {}.",
+            crate::ACCEPTED_FORMATS
+        )
+    } else {
+        let removed: Vec<String> = data
+            .funnel
+            .iter()
+            .filter(|step| step.removed > 0)
+            .map(|step| format!("{} removed {}", step.step, step.removed))
+            .collect();
+        format!(
+            "No events: {read}.{reasons} The {kept} records read are all removed by the preset \
+             and filters ({}); loosen them in the prepare options.",
+            removed.join(", ")
+        )
+    }
+}
+
 /// Everything worth telling the user about a dataset before training on it.
 pub fn dataset_warnings(
     ingest: &IngestReport,
@@ -105,12 +157,7 @@ pub fn dataset_warnings(
 ) -> Vec<Warning> {
     let mut warnings = Vec::new();
     if data.events.is_empty() {
-        let message = if ingest.records_read == ingest.records_skipped {
-            format!("No audit records were found; {}.", crate::ACCEPTED_FORMATS)
-        } else {
-            "Records were read, but the preset and filters keep none of them as events.".into()
-        };
-        warnings.push(Warning::new("no_events", message));
+        warnings.push(Warning::new("no_events", no_events_message(ingest, data)));
     }
     if ingest.records_skipped > 0 {
         let first = ingest
@@ -165,8 +212,11 @@ pub fn dataset_warnings(
         warnings.push(Warning::new(
             "out_of_vocabulary",
             format!(
-                "{} of the test events (chronological split) are types never seen in training: no \
-                 model of whole event types can predict them, so accuracy is at most {}.",
+                "{} of the test events (chronological split) are types never seen in training. \
+                 This ceiling binds models of whole event types only (n-gram, LSTM, most \
+                 frequent): their accuracy is at most {}. Models that score verb and resource \
+                 apart (compositional, Bayesian network) or copy from the context (repeat-last) \
+                 can still name such types.",
                 percent(worst.oov_share),
                 percent(1.0 - worst.oov_share)
             ),

@@ -1,7 +1,7 @@
 //! Event types (`verb_resource`) and their ids.
 //!
 //! Every type keeps its verb and resource, so that a later model can score a verb and a resource
-//! separately (SPEC §4, compositional predictor).
+//! separately (the compositional predictor, `models::compose`).
 
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};

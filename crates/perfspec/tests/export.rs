@@ -1,5 +1,5 @@
 //! The files the page's Export section and the CLI write, from a run on the PerfSPEC sample
-//! (`../shared/data/perfspec/audit-logs.csv`, CC BY 4.0).
+//! (`sample_logs/audit-logs.csv`, CC BY 4.0).
 
 mod common;
 

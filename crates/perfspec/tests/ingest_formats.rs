@@ -1,5 +1,5 @@
-//! Every ingest format of SPEC §1, built from the real logs in `../shared/data` (see its README
-//! for their origin and licences): each wrapping of the same events must give exactly the records
+//! Every ingest format (`InputFormat`), built from the real logs bundled with the repository
+//! (`sample_logs/`, `tests/fixtures/`; origins and licences in the README beside each): each wrapping of the same events must give exactly the records
 //! of the plain source, whatever the chunk sizes the bytes arrive in.
 //!
 //! The GKE inputs are the exception to "real": no GKE export was available, so
@@ -10,16 +10,13 @@
 use std::io::Write;
 use std::path::PathBuf;
 
+mod common;
+
+use common::real_log;
 use flate2::write::GzEncoder;
 use flate2::Compression;
 use perfspec::{AuditRecord, IngestReport, Ingestor, InputFormat, ACCEPTED_FORMATS};
 use serde_json::{json, Value};
-
-fn shared(path: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/data")
-        .join(path)
-}
 
 fn fixture(path: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -72,7 +69,7 @@ fn read_in(name: &str, bytes: &[u8], chunks: &[usize]) -> (Vec<AuditRecord>, Ing
 }
 
 fn read_file(path: &str) -> (Vec<AuditRecord>, IngestReport) {
-    let bytes = std::fs::read(shared(path)).expect("shared data present");
+    let bytes = std::fs::read(real_log(path)).expect("bundled log");
     read(path, &bytes)
 }
 
@@ -125,7 +122,7 @@ struct Reference {
 }
 
 fn audit2rbac() -> Reference {
-    let text = std::fs::read_to_string(shared("audit2rbac/demo.v1beta1.log")).unwrap();
+    let text = std::fs::read_to_string(real_log("audit2rbac/demo.v1beta1.log")).unwrap();
     let events: Vec<Value> = text
         .lines()
         .filter(|line| !line.trim().is_empty())
@@ -243,7 +240,7 @@ fn bare_arrays_and_concatenated_pretty_objects() {
 #[test]
 fn gzip_single_and_multi_member() {
     let reference = audit2rbac();
-    let ndjson = std::fs::read(shared("audit2rbac/demo.v1beta1.log")).unwrap();
+    let ndjson = std::fs::read(real_log("audit2rbac/demo.v1beta1.log")).unwrap();
 
     let (records, report) = read("audit.log.1.gz", &gzip(&ndjson));
     assert_eq!(report.files[0].format, InputFormat::GzipAuditNdjson);
@@ -275,7 +272,7 @@ fn gzip_single_and_multi_member() {
     assert_eq!(report.files[0].format, InputFormat::GzipAuditEventList);
     assert_eq!(unplaced(&records), reference.records);
 
-    let csv = std::fs::read(shared("perfspec/audit-logs.csv")).unwrap();
+    let csv = std::fs::read(real_log("perfspec/audit-logs.csv")).unwrap();
     let (records, report) = read_in("audit-logs.csv.gz", &gzip(&csv), &[4093]);
     assert_eq!(report.files[0].format, InputFormat::GzipPerfspecCsv);
     assert_eq!(records.len(), 16_563);
@@ -285,7 +282,7 @@ fn gzip_single_and_multi_member() {
 
 #[test]
 fn corrupt_and_truncated_gzip_keep_what_came_before() {
-    let ndjson = std::fs::read(shared("audit2rbac/demo.v1beta1.log")).unwrap();
+    let ndjson = std::fs::read(real_log("audit2rbac/demo.v1beta1.log")).unwrap();
     let compressed = gzip(&ndjson);
 
     // Cut short, as a partial download or a copy of a file being written.
@@ -361,7 +358,7 @@ fn aks_samples_as_they_are() {
     assert_eq!(report.files[0].format, InputFormat::AksDiagnostics);
     assert_eq!(report.records_skipped, 0);
     let document: Value =
-        serde_json::from_slice(&std::fs::read(shared("aks/event.json")).unwrap()).unwrap();
+        serde_json::from_slice(&std::fs::read(real_log("aks/event.json")).unwrap()).unwrap();
     let expected: Vec<AuditRecord> = document["records"]
         .as_array()
         .unwrap()
@@ -526,7 +523,7 @@ fn eks_cloudwatch_json_and_text_exports() {
 
 /// The falco samples: every event of every file, in file-name order.
 fn falco_events() -> Vec<(String, Value)> {
-    let mut names: Vec<_> = std::fs::read_dir(shared("falco"))
+    let mut names: Vec<_> = std::fs::read_dir(real_log("falco"))
         .unwrap()
         .map(|entry| entry.unwrap().file_name().into_string().unwrap())
         .filter(|name| name.ends_with(".json") && name != "fal_01_003.json")
@@ -534,7 +531,7 @@ fn falco_events() -> Vec<(String, Value)> {
     names.sort();
     let mut events = Vec::new();
     for name in names {
-        let text = std::fs::read_to_string(shared(&format!("falco/{name}"))).unwrap();
+        let text = std::fs::read_to_string(real_log(&format!("falco/{name}"))).unwrap();
         for line in text.lines().filter(|line| !line.trim().is_empty()) {
             events.push((name.clone(), serde_json::from_str(line).unwrap()));
         }
@@ -546,7 +543,7 @@ fn falco_events() -> Vec<(String, Value)> {
 fn falco_files_as_they_are() {
     let events = falco_events();
     let mut files = 0;
-    for entry in std::fs::read_dir(shared("falco")).unwrap() {
+    for entry in std::fs::read_dir(real_log("falco")).unwrap() {
         let name = entry.unwrap().file_name().into_string().unwrap();
         if !name.ends_with(".json") {
             continue;
@@ -744,7 +741,7 @@ fn gke_entry(row: &[String], first_stage: bool) -> Value {
 
 #[test]
 fn gke_entries_written_from_the_perfspec_csv() {
-    let text = std::fs::read_to_string(shared("perfspec/audit-logs.csv")).unwrap();
+    let text = std::fs::read_to_string(real_log("perfspec/audit-logs.csv")).unwrap();
     let (csv_records, _) = read_chunked("audit-logs.csv", text.as_bytes(), 1 << 16);
     let mut started = std::collections::HashSet::new();
     let mut entries = Vec::new();
@@ -845,7 +842,7 @@ fn broken_values_are_reported_where_they_start_and_neighbours_kept() {
 
 #[test]
 fn broken_ndjson_lines_do_not_touch_their_neighbours() {
-    let text = std::fs::read_to_string(shared("audit2rbac/demo.v1beta1.log")).unwrap();
+    let text = std::fs::read_to_string(real_log("audit2rbac/demo.v1beta1.log")).unwrap();
     let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
     let original = lines.clone();
     let half = lines[10].len() / 2;
@@ -956,7 +953,7 @@ fn several_formats_in_one_ingest() {
         "aks/sample_EventHubs_event.json",
     ] {
         ingestor
-            .read_from(path, std::fs::File::open(shared(path)).unwrap())
+            .read_from(path, std::fs::File::open(real_log(path)).unwrap())
             .unwrap();
     }
     ingestor

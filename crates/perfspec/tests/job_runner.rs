@@ -1,5 +1,5 @@
 //! A job run step by step, as the browser worker runs it, on the PerfSPEC sample
-//! (`../shared/data/perfspec/audit-logs.csv`, CC BY 4.0).
+//! (`sample_logs/audit-logs.csv`, CC BY 4.0).
 
 mod common;
 

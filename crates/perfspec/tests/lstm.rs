@@ -125,7 +125,7 @@ fn early_stopping_restores_the_best_epoch_and_the_rate_falls_on_plateaus() {
     assert_eq!(training.best_epoch, best_index + 1);
     assert_eq!(history.len(), training.best_epoch + params.patience);
     // The model holds the best epoch's weights: measured again, the same validation loss.
-    let measured = evaluate(&model, &split.validation, &data.vocabulary);
+    let measured = evaluate(&model, &split.validation, &data.vocabulary, &[]);
     assert_eq!(measured.log_loss, best.validation_loss);
     assert!(history
         .iter()

@@ -1,5 +1,5 @@
 //! The learners, their evaluation and their model files, on the PerfSPEC sample
-//! (`../shared/data/perfspec/audit-logs.csv`) and on small examples worked out by hand.
+//! (`sample_logs/audit-logs.csv`) and on small examples worked out by hand.
 
 mod common;
 
@@ -68,10 +68,10 @@ fn the_bayesian_network_learns_a_structure_and_beats_the_most_frequent_event() {
     assert!(into_next("verb(t)") > 0, "{structure:?}");
     assert!(into_next("resource(t)") > 0, "{structure:?}");
     assert!(mfe.structure().is_none());
-    let bn_top9 = evaluate(bn.as_ref(), &split.test, &data.vocabulary)
+    let bn_top9 = evaluate(bn.as_ref(), &split.test, &data.vocabulary, &[])
         .accuracy
         .top(9);
-    let mfe_top9 = evaluate(mfe.as_ref(), &split.test, &data.vocabulary)
+    let mfe_top9 = evaluate(mfe.as_ref(), &split.test, &data.vocabulary, &[])
         .accuracy
         .top(9);
     assert!(
@@ -129,7 +129,7 @@ fn metrics_match_a_hand_computed_example() {
     ] {
         test.push(&[context], target);
     }
-    let e = evaluate(&model, &test, &vocabulary);
+    let e = evaluate(&model, &test, &vocabulary, &[]);
     let close = |a: f64, b: f64| (a - b).abs() < 1e-12;
     // Ranks of the actual event: 0,1,0,1,0,2,0,2.
     assert!(close(e.accuracy.top(1), 0.5));
@@ -424,7 +424,8 @@ fn rows_carry_every_metric_and_survive_json() {
         assert!((0.0..=1.0).contains(&details.macro_f1));
         assert!((details.weighted_recall - row.top1).abs() < 1e-12);
         let quality = perfspec::quality::split_quality(&data, row.window, SplitMode::Chrono);
-        assert_eq!(details.oov_share, quality.oov_share);
+        assert_eq!(row.unseen_share, quality.oov_share);
+        assert!((0.0..=1.0).contains(&row.unseen_topk));
         assert_eq!(details.leakage_share, quality.leakage_share);
         assert_eq!(details.confusion.types.len(), 20);
         assert!(details.epochs_run.is_none() && details.history.is_none());
@@ -434,7 +435,8 @@ fn rows_carry_every_metric_and_survive_json() {
             "weighted_f1",
             "log_loss",
             "k95",
-            "oov_share",
+            "unseen_share",
+            "unseen_topk",
             "split",
         ] {
             assert!(json.get(field).is_some(), "{field} in {}", row.model);

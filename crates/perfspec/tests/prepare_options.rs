@@ -1,9 +1,10 @@
-//! Every prepare option of SPEC §2 on the real logs, each checked against a count made directly
-//! from the records (the oracle) rather than against a remembered number.
+//! Every prepare option (`PrepareOptions`) on the real logs, each checked against a count made
+//! directly from the records (the oracle) rather than against a remembered number.
 
 use std::collections::HashSet;
-use std::path::PathBuf;
+mod common;
 
+use common::real_log;
 use perfspec::dataset::{split_windows, SplitMode};
 use perfspec::prepare::{
     parse_timestamp, prepare, AuditIdDedup, EventOrder, PrepareOptions, Sequencing,
@@ -12,9 +13,7 @@ use perfspec::quality::{dataset_quality, leakage_share, oov_share};
 use perfspec::{AuditRecord, Ingestor};
 
 fn records(path: &str) -> Vec<AuditRecord> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/data")
-        .join(path);
+    let path = real_log(path);
     let mut ingestor = Ingestor::keeping_every_record();
     ingestor
         .read_from(path.to_str().unwrap(), std::fs::File::open(&path).unwrap())
@@ -304,9 +303,7 @@ fn counting_requests_without_a_resource_changes_no_option() {
     }));
     options.push(with(|o| o.namespaces = vec!["kube-*".into()]));
     for path in ["perfspec/audit-logs.csv", "audit2rbac/demo.v1beta1.log"] {
-        let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("../../../shared/data")
-            .join(path);
+        let path = real_log(path);
         let read = |mut ingestor: Ingestor| {
             ingestor
                 .read_from(path.to_str().unwrap(), std::fs::File::open(&path).unwrap())

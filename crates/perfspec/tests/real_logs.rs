@@ -1,18 +1,13 @@
-//! The engine against real audit logs from `../shared/data` (see its README for their origin and
-//! licences): counts are checked against what the logs say when read another way.
+//! The engine against real audit logs bundled with the repository (`sample_logs/`, `tests/fixtures/`;
+//! origins and licences in the README beside each): counts are checked against what the logs say when read another way.
 
-use std::path::PathBuf;
+mod common;
 
+use common::real_log;
 use perfspec::dataset::{split_windows, SplitMode};
 use perfspec::evaluate::accuracy;
 use perfspec::prepare::{prepare, PrepareOptions};
 use perfspec::{AuditRecord, IngestReport, Ingestor, InputFormat, NextEventModel, NgramModel};
-
-fn shared(path: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/data")
-        .join(path)
-}
 
 fn read_chunked(name: &str, bytes: &[u8], chunk: usize) -> (Vec<AuditRecord>, IngestReport) {
     let mut ingestor = Ingestor::keeping_every_record();
@@ -25,7 +20,7 @@ fn read_chunked(name: &str, bytes: &[u8], chunk: usize) -> (Vec<AuditRecord>, In
 }
 
 fn read(path: &str) -> (Vec<AuditRecord>, IngestReport) {
-    let bytes = std::fs::read(shared(path)).expect("shared data present");
+    let bytes = std::fs::read(real_log(path)).expect("bundled log");
     read_chunked(path, &bytes, 64 * 1024)
 }
 
@@ -59,7 +54,7 @@ fn perfspec_csv_gives_the_papers_event_count() {
 
 #[test]
 fn chunk_boundaries_do_not_change_what_is_read() {
-    let bytes = std::fs::read(shared("perfspec/audit-logs.csv")).unwrap();
+    let bytes = std::fs::read(real_log("perfspec/audit-logs.csv")).unwrap();
     let (whole, whole_report) = read_chunked("a", &bytes, bytes.len());
     for chunk in [1usize, 7, 4_093, 65_536] {
         let bytes = if chunk < 100 {
@@ -78,7 +73,7 @@ fn chunk_boundaries_do_not_change_what_is_read() {
 /// The audit2rbac log, counted independently with serde_json::Value as the oracle.
 #[test]
 fn audit2rbac_v1beta1_log_matches_an_independent_count() {
-    let text = std::fs::read_to_string(shared("audit2rbac/demo.v1beta1.log")).unwrap();
+    let text = std::fs::read_to_string(real_log("audit2rbac/demo.v1beta1.log")).unwrap();
     let mut expected = Vec::new();
     for line in text.lines().filter(|line| !line.trim().is_empty()) {
         let event: serde_json::Value = serde_json::from_str(line).unwrap();
@@ -185,13 +180,13 @@ fn several_files_are_read_as_one_log_in_order() {
     ingestor
         .read_from(
             "csv",
-            std::fs::File::open(shared("perfspec/audit-logs.csv")).unwrap(),
+            std::fs::File::open(real_log("perfspec/audit-logs.csv")).unwrap(),
         )
         .unwrap();
     ingestor
         .read_from(
             "beta",
-            std::fs::File::open(shared("audit2rbac/demo.v1beta1.log")).unwrap(),
+            std::fs::File::open(real_log("audit2rbac/demo.v1beta1.log")).unwrap(),
         )
         .unwrap();
     let (records, report) = ingestor.finish();

@@ -1,11 +1,13 @@
 //! The simulator's output read back by the engine's own ingest and preset, and checked against
-//! the shape of a real `audit.k8s.io/v1` event (`../shared/data/falco/create_secret.json`, see the
-//! data README for its origin and licence).
+//! the shape of a real `audit.k8s.io/v1` event (`tests/fixtures/falco/create_secret.json`, see the
+//! README there for its origin and licence).
 
 use std::collections::{HashMap, HashSet};
 use std::io::Write;
-use std::path::PathBuf;
 
+mod common;
+
+use common::real_log;
 use perfspec::prepare::{prepare, PrepareOptions};
 use perfspec::simulate::{simulate, SimulationConfig, SimulationLimit, SimulationStats};
 use perfspec::{AuditRecord, IngestReport, Ingestor, InputFormat};
@@ -158,11 +160,7 @@ fn simulated_timestamps_advance_and_audit_ids_are_unique() {
 #[test]
 fn simulated_events_have_the_shape_of_a_real_v1_event_at_metadata_level() {
     let real: Value = serde_json::from_str(
-        &std::fs::read_to_string(
-            PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-                .join("../../../shared/data/falco/create_secret.json"),
-        )
-        .expect("shared data present"),
+        &std::fs::read_to_string(real_log("falco/create_secret.json")).expect("bundled log"),
     )
     .unwrap();
     // The real event is at RequestResponse level; Metadata leaves the bodies out.

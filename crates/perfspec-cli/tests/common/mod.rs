@@ -1,24 +1,33 @@
-//! What the CLI test files share: the real logs beside the clone and running `perfspec`.
+//! What the CLI test files share: the real logs bundled with the repository and running
+//! `perfspec`.
 
 #![allow(dead_code)] // Each test file uses its own subset.
 
-use std::path::PathBuf;
+use std::path::Path;
 
 use assert_cmd::Command;
 use serde_json::Value;
 
-/// A file of `../shared/data` (see its README for origin and licence).
-pub fn shared(path: &str) -> String {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/data")
-        .join(path)
-        .to_string_lossy()
-        .into_owned()
+/// A real log by the name its source gives it (`perfspec/audit-logs.csv`, `falco/attach_pod.json`),
+/// at its place in this repository: the PerfSPEC CSV and the audit2rbac log are the bundled
+/// samples (`sample_logs/`), the falco and AKS files test fixtures (`tests/fixtures/`); origins and
+/// licences are in the README beside each. Panics on a name that would leave the repository.
+pub fn real_log(name: &str) -> String {
+    assert!(
+        !name.split('/').any(|part| part == ".."),
+        "{name}: tests read only files inside the repository"
+    );
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let path = match name.split_once('/') {
+        Some(("perfspec" | "audit2rbac", file)) => root.join("sample_logs").join(file),
+        _ => root.join("tests/fixtures").join(name),
+    };
+    path.to_string_lossy().into_owned()
 }
 
 /// The PerfSPEC dataset's CSV.
 pub fn sample() -> String {
-    shared("perfspec/audit-logs.csv")
+    real_log("perfspec/audit-logs.csv")
 }
 
 pub fn perfspec() -> Command {

@@ -420,26 +420,28 @@ mod tests {
         }
     }
 
-    fn shared(path: &str) -> PathBuf {
+    /// A file of the repository, by its path from the repository's root.
+    fn in_repo(path: &str) -> PathBuf {
         PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("../../../shared/data")
+            .join("../..")
             .join(path)
     }
 
-    /// Lines of the real logs (`../shared/data`, see its README): the audit2rbac demo log as
-    /// written, and each falco and AKS event both as written (pretty) and compacted.
+    /// Lines of the bundled real logs (origins and licences in `sample_logs/README.md` and
+    /// `tests/fixtures/README.md`): the audit2rbac demo log as written, and each falco and AKS
+    /// event both as written (pretty) and compacted.
     fn real_lines() -> &'static [String] {
         static LINES: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
         LINES.get_or_init(read_real_lines)
     }
 
     fn read_real_lines() -> Vec<String> {
-        let audit2rbac = std::fs::read_to_string(shared("audit2rbac/demo.v1beta1.log"))
-            .expect("shared data present");
+        let audit2rbac =
+            std::fs::read_to_string(in_repo("sample_logs/demo.v1beta1.log")).expect("bundled log");
         let mut lines: Vec<String> = audit2rbac.lines().map(str::to_string).collect();
         for dir in ["falco", "aks"] {
-            let mut paths: Vec<_> = std::fs::read_dir(shared(dir))
-                .expect("shared data present")
+            let mut paths: Vec<_> = std::fs::read_dir(in_repo(&format!("tests/fixtures/{dir}")))
+                .expect("bundled fixtures")
                 .map(|entry| entry.expect("readable").path())
                 .filter(|path| path.extension().is_some_and(|ext| ext == "json"))
                 .collect();

@@ -1,4 +1,4 @@
-//! GKE Cloud Audit Logs entries (SPEC §1 item 4): a Cloud Logging `LogEntry` whose
+//! GKE Cloud Audit Logs entries (`InputFormat::GkeAuditLogs`): a Cloud Logging `LogEntry` whose
 //! `protoPayload` is a `google.cloud.audit.AuditLog` describing one Kubernetes API request.
 //!
 //! GKE names the request by `methodName` (`io.k8s.<group>.<version>.<resource>[.<subresource>].<verb>`,

@@ -1,4 +1,5 @@
-//! The PerfSPEC dataset's Logstash CSV projection: 15 columns, no header (SPEC §1 item 7).
+//! The PerfSPEC dataset's Logstash CSV projection: 15 columns, no header (their order: see
+//! ARCHITECTURE.md, Ingest).
 //!
 //! Rows are parsed one line at a time with `csv-core` (quoted JSON in the `host` column uses `""`
 //! escapes); buffers are reused across lines.

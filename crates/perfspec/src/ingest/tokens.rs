@@ -1,5 +1,5 @@
-//! Token files: one `verb_resource` event type per line (SPEC §1 item 8), the processed form the
-//! PerfSPEC dataset publishes. A resource may carry its subresource (`create_pods/binding`).
+//! Token files: one `verb_resource` event type per line (`InputFormat::Tokens`), the processed form
+//! the PerfSPEC dataset publishes. A resource may carry its subresource (`create_pods/binding`).
 
 use super::Skip;
 use std::borrow::Cow;

@@ -1,6 +1,7 @@
 //! Audit events that a cloud hands over inside its own record, usually as escaped JSON text:
-//! AKS diagnostic records (SPEC §1 item 5) and EKS audit logs exported from CloudWatch Logs
-//! (item 6), both as JSON (`filter-log-events`) and as `<timestamp> <JSON event>` text lines.
+//! AKS diagnostic records (`InputFormat::AksDiagnostics`) and EKS audit logs exported from
+//! CloudWatch Logs (`InputFormat::EksCloudwatch`), both as JSON (`filter-log-events`) and as
+//! `<timestamp> <JSON event>` text lines.
 
 use std::borrow::Cow;
 use std::fmt;

@@ -1,5 +1,5 @@
-//! The two baselines every learner has to beat (SPEC §4): the most frequent event, and the last
-//! event again.
+//! The two baselines every learner has to beat (see ARCHITECTURE.md, Learners): the most
+//! frequent event, and the last event again.
 //!
 //! Both answer with a full distribution rather than one type, so that top-k, log-loss and k95
 //! mean something for them too: event frequencies in the training windows with an additive

@@ -1,5 +1,5 @@
 //! A discrete Bayesian network over the context and the next event, its structure learned from
-//! the training windows (SPEC §4).
+//! the training windows (see ARCHITECTURE.md, Learners).
 //!
 //! **Variables.** For each of the `w` previous events (lag 1 = the last one): its type
 //! `event(t-i)` (optional, [`BnParams::event_variables`]), its verb `verb(t-i)` and its resource
@@ -8,7 +8,7 @@
 //! 150 and a score-based search keeps the next event isolated (predicting its marginal); a verb
 //! has 5 states and a resource ~100, and their tables stay small enough to earn parents. And a
 //! pair never seen as a type still gets a probability from its seen verb and seen resource, which
-//! no model of whole types can give (SPEC §4, "Ahead").
+//! no model of whole types can give (the reason for the compositional model, `models::compose`).
 //!
 //! **Structure.** Score-based, with a decomposable Bayesian-Dirichlet score: BDs by default
 //! (Scutari 2016), BDeu and BIC selectable. Arcs never point back in time (a two-slice dynamic
@@ -1030,6 +1030,13 @@ impl NextEventModel for BayesianNetwork {
         self.factors.type_verb.len()
     }
 
+    /// The network scores the next verb and resource, so it is measured among every pair: its
+    /// distribution over the vocabulary alone would be renormalised over the pairs the whole
+    /// log holds, test part included.
+    fn composes_pairs(&self) -> Option<&Factors> {
+        Some(&self.factors)
+    }
+
     fn distribution(&self, context: &[u32], out: &mut [f64]) {
         let joint = self.joint(context);
         let mut total = 0.0;
@@ -1051,7 +1058,9 @@ impl NextEventModel for BayesianNetwork {
     }
 
     fn pair_distribution(&self, context: &[u32], factors: &Factors, out: &mut [f64]) {
-        if factors != &self.factors {
+        // The model's own factors (what the evaluation passes) are recognised by address, so that
+        // a prediction does not compare two vocabularies.
+        if !std::ptr::eq(factors, &self.factors) && factors != &self.factors {
             // Another vocabulary's pairs: only the whole-type answer can be mapped onto them.
             let mut distribution = vec![0.0; self.vocabulary_size()];
             self.distribution(context, &mut distribution);

@@ -1,6 +1,6 @@
-//! The LSTM next-event model (SPEC §4): embedding → LSTM (1–2 layers) → dropout → linear →
-//! softmax, trained with burn ([`LstmTrainer`]) and run by hand on the plain weights
-//! (`lstm_forward`). A fitted model holds no burn state: it predicts, saves and loads with
+//! The LSTM next-event model (see ARCHITECTURE.md, Learners): embedding → LSTM (1–2 layers) →
+//! dropout → linear → softmax, trained with burn ([`LstmTrainer`]) and run by hand on the plain
+//! weights (`lstm_forward`). A fitted model holds no burn state: it predicts, saves and loads with
 //! serde_json alone, in the CLI and in the browser.
 
 use serde::{Deserialize, Serialize};

@@ -364,7 +364,7 @@ impl LstmTrainer {
         self.loss_windows = 0;
         let snapshot =
             LstmModel::from_weights(self.params.clone(), self.window, self.current_weights());
-        let measured = evaluate(&snapshot, &self.validation, &self.vocabulary);
+        let measured = evaluate(&snapshot, &self.validation, &self.vocabulary, &[]);
         let record = EpochRecord {
             epoch,
             train_loss,

@@ -1,4 +1,4 @@
-//! Next-event predictors behind one interface (SPEC §4).
+//! Next-event predictors behind one interface (see ARCHITECTURE.md, Learners).
 //!
 //! Every learner is fitted the same way ([`fit`]: training and validation windows in, progress
 //! out, cancellable between steps), answers the same question ([`NextEventModel::distribution`]:
@@ -9,11 +9,12 @@
 //!
 //! Event types keep their verb and resource ([`Factors`]), and every model can score any
 //! verb × resource pair ([`NextEventModel::pair_distribution`]), including pairs that are no
-//! type of the vocabulary: a compositional predictor (SPEC §4, "Ahead") fits behind this same
+//! type of the vocabulary: a compositional predictor ([`ComposeModel`]) fits behind this same
 //! interface. The Bayesian network already predicts that way.
 
 mod baselines;
 mod bn;
+mod compose;
 mod lstm;
 mod lstm_forward;
 mod lstm_init;
@@ -30,6 +31,7 @@ use serde::{Deserialize, Serialize};
 
 pub use baselines::{BaselineParams, MostFrequentModel, RepeatLastModel};
 pub use bn::{BayesianNetwork, BnParams, CptSmoothing, StructureScore};
+pub use compose::{ComposeModel, ComposeParams, PairExplanation, MAX_COPY_REACH};
 pub use lstm::{lstm_step_detail, LstmModel, TrainingSummary};
 pub use lstm_trainer::{BatchReport, LstmTrainer, StepOutcome, StopReason};
 pub use lstm_weights::LstmWeights;
@@ -49,13 +51,15 @@ pub enum ModelKind {
     Lstm,
     Mfe,
     Repeat,
+    Compose,
 }
 
 impl ModelKind {
-    pub const ALL: [ModelKind; 5] = [
+    pub const ALL: [ModelKind; 6] = [
         ModelKind::Ngram,
         ModelKind::Bn,
         ModelKind::Lstm,
+        ModelKind::Compose,
         ModelKind::Mfe,
         ModelKind::Repeat,
     ];
@@ -68,6 +72,7 @@ impl ModelKind {
             ModelKind::Lstm => "lstm",
             ModelKind::Mfe => "mfe",
             ModelKind::Repeat => "repeat",
+            ModelKind::Compose => "compose",
         }
     }
 
@@ -79,6 +84,7 @@ impl ModelKind {
             ModelKind::Lstm => "LSTM",
             ModelKind::Mfe => "most frequent",
             ModelKind::Repeat => "repeat last",
+            ModelKind::Compose => "compositional",
         }
     }
 
@@ -94,7 +100,8 @@ impl ModelKind {
             | ModelKind::Bn
             | ModelKind::Lstm
             | ModelKind::Mfe
-            | ModelKind::Repeat => true,
+            | ModelKind::Repeat
+            | ModelKind::Compose => true,
         }
     }
 }
@@ -185,8 +192,9 @@ pub struct EpochRecord {
     pub learning_rate: f64,
 }
 
-/// The LSTM's controls (SPEC §4). Named here so that configurations, the CLI, the page and model
-/// files can carry them before the learner itself lands.
+/// The LSTM's controls (see [`LstmTrainer`] and ARCHITECTURE.md, Learners). Named here so that
+/// configurations, the CLI, the page and model files can carry them before the learner itself
+/// lands.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct LstmParams {
@@ -279,12 +287,14 @@ pub struct HyperParameters {
     pub bn: BnParams,
     pub baseline: BaselineParams,
     pub lstm: LstmParams,
+    pub compose: ComposeParams,
 }
 
 impl HyperParameters {
     pub fn validate(&self) -> Result<(), String> {
         self.bn.validate()?;
         self.baseline.validate()?;
+        self.compose.validate()?;
         self.lstm.validate()
     }
 }
@@ -327,6 +337,37 @@ pub trait NextEventModel {
     /// the model can.
     fn distribution(&self, context: &[u32], out: &mut [f64]);
 
+    /// How many of the latest events [`Self::distribution_after`] reads: the window, or more
+    /// for a model that reads the sequence so far.
+    fn history_reach(&self) -> usize {
+        self.window()
+    }
+
+    /// [`Self::distribution`] after the events of a sequence so far (oldest first), of which a
+    /// model of a fixed window reads the last [`Self::window`]; a model that uses the whole
+    /// sequence (the online setting) reads more.
+    fn distribution_after(&self, history: &[u32], out: &mut [f64]) {
+        let start = history.len().saturating_sub(self.window());
+        self.distribution(&history[start..], out);
+    }
+
+    /// For a model that ranks verb × resource pairs rather than the vocabulary's types: its
+    /// factors, whose every pair is a candidate (see [`Self::pair_distribution_after`]). None
+    /// for models of whole types.
+    fn composes_pairs(&self) -> Option<&Factors> {
+        None
+    }
+
+    /// For a model that [`Self::composes_pairs`]: the probability of every pair of its factors
+    /// after `history`, at [`Factors::pair_index`], summing to 1. The default spreads
+    /// [`Self::distribution_after`] over the types' own pairs.
+    fn pair_distribution_after(&self, history: &[u32], out: &mut [f64]) {
+        if let Some(factors) = self.composes_pairs() {
+            let start = history.len().saturating_sub(self.window());
+            self.pair_distribution(&history[start..], factors, out);
+        }
+    }
+
     /// The `k` most probable event types after `context`, most probable first.
     fn top_k(&self, context: &[u32], k: usize) -> Vec<(u32, f64)> {
         let mut distribution = vec![0.0; self.vocabulary_size()];
@@ -349,6 +390,18 @@ pub trait NextEventModel {
                 out[factors.pair_index(verb, resource)] += p;
             }
         }
+    }
+
+    /// Which types of the vocabulary occurred in the model's training data, for a model that
+    /// keeps track (to mark the types it composed as new).
+    fn seen_in_training(&self) -> Option<&[bool]> {
+        None
+    }
+
+    /// For a model that composes verb and resource: its `k` best pairs after `history` with
+    /// the factors behind each (see [`ComposeModel::explain`]).
+    fn explain_pairs(&self, _history: &[u32], _k: usize) -> Option<Vec<PairExplanation>> {
+        None
     }
 
     /// The learned graph, for a model that has one (the Bayesian network).
@@ -409,6 +462,7 @@ pub fn fit(
         ModelKind::Bn => boxed::<BayesianNetwork>(data, &params.bn, progress),
         ModelKind::Mfe => boxed::<MostFrequentModel>(data, &params.baseline, progress),
         ModelKind::Repeat => boxed::<RepeatLastModel>(data, &params.baseline, progress),
+        ModelKind::Compose => boxed::<ComposeModel>(data, &params.compose, progress),
         ModelKind::Lstm => {
             // The stepper checks what `Learner::learn` cannot report (it only knows Cancelled).
             let trainer = LstmTrainer::new(data, &params.lstm)?;

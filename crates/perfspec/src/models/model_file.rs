@@ -1,4 +1,5 @@
-//! Model files: one fitted model as versioned JSON, read by the CLI and the page alike (SPEC §4).
+//! Model files: one fitted model as versioned JSON, read by the CLI and the page alike (see
+//! ARCHITECTURE.md, Learners).
 //!
 //! ```json
 //! {"format": "perfspec-model", "version": 1, "kind": "bn", "window": 2,
@@ -18,8 +19,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::{
-    BayesianNetwork, Learner, LstmModel, ModelKind, MostFrequentModel, NextEventModel, NgramModel,
-    RepeatLastModel,
+    BayesianNetwork, ComposeModel, Learner, LstmModel, ModelKind, MostFrequentModel,
+    NextEventModel, NgramModel, RepeatLastModel,
 };
 use crate::pipeline::MAX_WINDOW;
 use crate::prepare::PrepareOptions;
@@ -231,6 +232,9 @@ pub fn load(text: &str) -> Result<LoadedModel, ModelFileError> {
             restore::<RepeatLastModel>(hyper_parameters, weights, &vocabulary, window)?
         }
         ModelKind::Lstm => restore::<LstmModel>(hyper_parameters, weights, &vocabulary, window)?,
+        ModelKind::Compose => {
+            restore::<ComposeModel>(hyper_parameters, weights, &vocabulary, window)?
+        }
     };
     Ok(LoadedModel {
         model,

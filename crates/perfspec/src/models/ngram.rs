@@ -129,6 +129,18 @@ impl Learner for NgramModel {
         vocabulary: &Vocabulary,
         window: usize,
     ) -> Result<Self, String> {
+        Self::from_weights(weights, vocabulary.len(), window)
+    }
+}
+
+impl NgramModel {
+    /// Rebuilds counts saved by [`NextEventModel::weights`] over `vocabulary_size` symbols
+    /// (event types, or the verbs or resources a compositional model counts).
+    pub(crate) fn from_weights(
+        weights: serde_json::Value,
+        vocabulary_size: usize,
+        window: usize,
+    ) -> Result<Self, String> {
         let saved: SavedCounts = serde_json::from_value(weights)
             .map_err(|error| format!("the n-gram counts are malformed: {error}"))?;
         if saved.orders.len() != window + 1 {
@@ -137,7 +149,6 @@ impl Learner for NgramModel {
                 saved.orders.len().saturating_sub(1)
             ));
         }
-        let vocabulary_size = vocabulary.len();
         let check_id = |id: u32| {
             if (id as usize) < vocabulary_size {
                 Ok(())
