@@ -624,6 +624,7 @@ mod tests {
     fn models_keep_their_colour() {
         assert_eq!(model_order("ngram"), 0);
         assert_eq!(model_order("repeat"), 4);
-        assert_eq!(model_order("future"), 5);
+        assert_eq!(model_order("compose"), 5);
+        assert_eq!(model_order("future"), 6);
     }
 }

@@ -59,9 +59,10 @@ impl ModelKind {
         ModelKind::Ngram,
         ModelKind::Bn,
         ModelKind::Lstm,
-        ModelKind::Compose,
         ModelKind::Mfe,
         ModelKind::Repeat,
+        // Last, so that the models before it keep their place and colour in every chart.
+        ModelKind::Compose,
     ];
 
     /// The name used on the command line, in result files and in model files.
