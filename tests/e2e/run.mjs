@@ -285,7 +285,10 @@ function predictionCards(page) {
  * Types a context and k into Predict, runs it, and waits until `cards` cards show the answer to
  * it: k entries each, and the context each should read (by default the last `window` types).
  */
-async function runPrediction(page, context, k, cards, reads = (card, types) => types.slice(-card.window)) {
+// The compositional model reads the whole context; the others its last `window` events.
+const readByDefault = (card, types) => (card.model === 'compose' ? types : types.slice(-card.window));
+
+async function runPrediction(page, context, k, cards, reads = readByDefault) {
   await showTab(page, 'predict');
   await page.fill('[data-testid=predict-context]', context);
   await page.fill('[data-testid=predict-k]', String(k));
