@@ -4,8 +4,8 @@ use leptos::prelude::*;
 
 use crate::components::{
     DataSummary, DropZone, ErrorBanner, ExportPanel, PredictPanel, PreparePanel, ProgressBar,
-    ResultsCharts, ResultsTable, ReviewPanel, TabBar, TabPanel, TrainPanel, VocabularyCharts,
-    VocabularyTable,
+    ReplayPanel, ResultsCharts, ResultsTable, ReviewPanel, TabBar, TabPanel, TrainPanel,
+    VocabularyCharts, VocabularyTable,
 };
 use crate::engine_client::Engine;
 use crate::state::{AppState, Tab};
@@ -30,6 +30,7 @@ pub fn App() -> impl IntoView {
         settings.seed.track();
         settings.hyper_parameters.track();
         state.prepare_options.track();
+        state.replay_settings.track();
         if let Ok(config) = state.run_config() {
             crate::persist::save(&config);
         }
@@ -63,6 +64,9 @@ pub fn App() -> impl IntoView {
             <TabPanel tab=Tab::Results>
                 <ResultsTable/>
                 <ResultsCharts/>
+            </TabPanel>
+            <TabPanel tab=Tab::Replay>
+                <ReplayPanel/>
             </TabPanel>
             <TabPanel tab=Tab::Review>
                 <ReviewPanel/>

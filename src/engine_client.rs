@@ -73,6 +73,7 @@ impl Engine {
         self.state.dataset.set(None);
         self.state.rows.set(Vec::new());
         self.state.report.set(None);
+        self.state.replay.set(None);
         self.begin(Stage::Reading, "starting");
         self.send(Request::Load {
             files,
@@ -89,6 +90,7 @@ impl Engine {
         self.state.prepare_options.set(options.clone());
         self.state.rows.set(Vec::new());
         self.state.report.set(None);
+        self.state.replay.set(None);
         self.begin(Stage::Preparing, "starting");
         self.send(Request::Prepare(options));
     }
@@ -142,9 +144,23 @@ impl Engine {
             Ok(config) => {
                 self.state.rows.set(Vec::new());
                 self.state.report.set(None);
+                self.state.replay.set(None);
                 self.state.predictions.set(Vec::new());
                 self.begin(Stage::Training, "starting");
                 self.send(Request::Train(config));
+            }
+            Err(why) => self.state.error.set(Some(why)),
+        }
+    }
+
+    /// Replays the last run's models with the Replay section's settings; the report lands in
+    /// [`AppState::replay`]. Settings that do not hold are shown as the page's error.
+    pub fn replay(&self) {
+        match self.state.replay_settings.config() {
+            Ok(config) => {
+                self.state.replay.set(None);
+                self.begin(Stage::Replaying, "starting");
+                self.send(Request::Replay(config));
             }
             Err(why) => self.state.error.set(Some(why)),
         }
@@ -178,6 +194,7 @@ impl Engine {
     /// Restores every setting of `config`, and reproduces its run on the loaded data.
     pub fn apply_config(&self, config: &RunConfig) {
         self.state.settings.apply(&config.train);
+        self.state.replay_settings.apply(&config.replay);
         if self.state.dataset.with_untracked(Option::is_some) && !self.state.is_busy() {
             self.prepare(config.prepare.clone());
         } else {
@@ -198,7 +215,11 @@ impl Engine {
         let running = state.status.with_untracked(Option::is_some);
         let of_a_run = matches!(
             response,
-            Response::Progress(_) | Response::Loaded(..) | Response::Row(_) | Response::Trained(_)
+            Response::Progress(_)
+                | Response::Loaded(..)
+                | Response::Row(_)
+                | Response::Trained(_)
+                | Response::Replayed(_)
         );
         if of_a_run && !running {
             return;
@@ -279,6 +300,15 @@ impl Engine {
                     .set(format!("Trained {} models.", report.rows.len()));
                 state.rows.set(report.rows.clone());
                 state.report.set(Some(report));
+                state.status.set(None);
+            }
+            Response::Replayed(report) => {
+                state.notice.set(format!(
+                    "Replayed {} models: {} rows.",
+                    report.rows.len() / report.config.points().len().max(1),
+                    report.rows.len()
+                ));
+                state.replay.set(Some(*report));
                 state.status.set(None);
             }
             Response::Cancelled => {}

@@ -32,15 +32,16 @@ const SLICE_BYTES: f64 = 4.0 * 1024.0 * 1024.0;
 const YIELD_EVERY_SECONDS: f64 = 0.1;
 /// The same while training: shorter, so that per-batch progress looks live and Cancel is felt
 /// at once. The pauses are not counted in the fit time (see `JobRunner`).
-const TRAIN_YIELD_EVERY_SECONDS: f64 = 0.05;
+pub(crate) const TRAIN_YIELD_EVERY_SECONDS: f64 = 0.05;
 
 /// A finished run's models, with the data they learned from: their ids are that data's.
-struct TrainedModels {
-    data: Rc<PreparedData>,
+pub(crate) struct TrainedModels {
+    pub(crate) data: Rc<PreparedData>,
     options: PrepareOptions,
-    models: Vec<Box<dyn NextEventModel>>,
+    /// In the run's row order.
+    pub(crate) models: Vec<Box<dyn NextEventModel>>,
     /// The run's split and seed, to find a row's test windows again.
-    config: TrainConfig,
+    pub(crate) config: TrainConfig,
 }
 
 #[derive(Default)]
@@ -52,7 +53,8 @@ struct Shared {
     data: Option<Rc<PreparedData>>,
     /// The options `data` was prepared with.
     options: PrepareOptions,
-    trained: Option<TrainedModels>,
+    /// Shared with a replay that runs over them, which a new run must not pull away.
+    trained: Option<Rc<TrainedModels>>,
     imported: Vec<(ImportedModel, LoadedModel)>,
     /// Bumped by every request that starts or stops a run; a task whose generation is no longer current stops.
     generation: u64,
@@ -115,6 +117,9 @@ impl Worker for EngineWorker {
             }
             Request::Train(config) => {
                 wasm_bindgen_futures::spawn_local(async move { task.train(config).await })
+            }
+            Request::Replay(config) => {
+                wasm_bindgen_futures::spawn_local(async move { task.replay(config).await })
             }
             Request::Predict { .. }
             | Request::SaveModels
@@ -223,7 +228,8 @@ impl EngineWorker {
     }
 }
 
-struct Task {
+/// One Load, Prepare, Train or Replay request at work (see the module's comment).
+pub(crate) struct Task {
     scope: WorkerScope<EngineWorker>,
     id: HandlerId,
     shared: Rc<RefCell<Shared>>,
@@ -231,11 +237,16 @@ struct Task {
 }
 
 impl Task {
-    fn respond(&self, response: Response) {
+    pub(crate) fn respond(&self, response: Response) {
         self.scope.respond(self.id, response);
     }
 
-    fn progress(&self, stage: Stage, fraction: f64, detail: impl Into<String>) {
+    /// The last finished run's models, if any.
+    pub(crate) fn trained(&self) -> Option<Rc<TrainedModels>> {
+        self.shared.borrow().trained.clone()
+    }
+
+    pub(crate) fn progress(&self, stage: Stage, fraction: f64, detail: impl Into<String>) {
         self.respond(Response::Progress(Progress {
             stage,
             fraction,
@@ -244,7 +255,7 @@ impl Task {
     }
 
     /// Lets queued messages in; false when this task has been superseded or cancelled.
-    async fn still_current(&self) -> bool {
+    pub(crate) async fn still_current(&self) -> bool {
         gloo_timers::future::TimeoutFuture::new(0).await;
         self.shared.borrow().generation == self.generation
     }
@@ -418,12 +429,12 @@ impl Task {
                 }
             }
         }
-        self.shared.borrow_mut().trained = Some(TrainedModels {
+        self.shared.borrow_mut().trained = Some(Rc::new(TrainedModels {
             data,
             options,
             models,
             config: config.clone(),
-        });
+        }));
         self.respond(Response::Trained(TrainReport {
             split: config.split,
             optimistic: config.split.is_optimistic(),
@@ -626,12 +637,12 @@ fn wasm_memory_bytes() -> f64 {
 }
 
 /// `performance.now()` of the worker.
-struct PerformanceClock {
+pub(crate) struct PerformanceClock {
     performance: Option<web_sys::Performance>,
 }
 
 impl PerformanceClock {
-    fn new() -> Self {
+    pub(crate) fn new() -> Self {
         let performance = js_sys::global()
             .dyn_into::<web_sys::WorkerGlobalScope>()
             .ok()

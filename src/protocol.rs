@@ -2,6 +2,7 @@
 
 use perfspec::pipeline::{DatasetSummary, ResultRow};
 use perfspec::predict::{NamedPrediction, TestEventExplanation};
+use perfspec::replay::{ReplayConfig, ReplayReport};
 use perfspec::{PrepareOptions, Progress, TrainConfig, TrainReport};
 use serde::{Deserialize, Serialize};
 
@@ -37,6 +38,9 @@ pub enum Request {
     Prepare(PrepareOptions),
     /// Train and evaluate on the loaded data.
     Train(TrainConfig),
+    /// Replay the last run's models over the test events of the data they were trained on
+    /// (the Replay section), answered by `Replayed`.
+    Replay(ReplayConfig),
     /// Stop whatever is running.
     Cancel,
     /// The top k next events after a context (type names, oldest first) from every trained
@@ -96,6 +100,8 @@ pub enum Response {
     /// One finished row, sent as soon as it is measured.
     Row(ResultRow),
     Trained(TrainReport),
+    /// The answer to [`Request::Replay`], as `perfspec replay --json` prints it.
+    Replayed(Box<ReplayReport>),
     Cancelled,
     Failed(String),
     Predictions(Vec<ModelPrediction>),

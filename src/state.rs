@@ -5,7 +5,10 @@ use perfspec::pipeline::{DatasetSummary, ResultRow};
 
 use crate::protocol::{ImportedModel, LoadStats, ModelPrediction};
 use perfspec::models::{HyperParameters, ModelKind};
+use perfspec::replay::ReplayReport;
 use perfspec::run_config::RunConfig;
+
+use crate::replay_settings::ReplaySettings;
 use perfspec::{PrepareOptions, SplitMode, Stage, TrainConfig, TrainReport};
 
 /// The page's sections, in the order of the flow.
@@ -15,17 +18,19 @@ pub enum Tab {
     Vocabulary,
     Train,
     Results,
+    Replay,
     Review,
     Predict,
     Export,
 }
 
 impl Tab {
-    pub const ALL: [Tab; 7] = [
+    pub const ALL: [Tab; 8] = [
         Tab::Data,
         Tab::Vocabulary,
         Tab::Train,
         Tab::Results,
+        Tab::Replay,
         Tab::Review,
         Tab::Predict,
         Tab::Export,
@@ -38,6 +43,7 @@ impl Tab {
             Tab::Vocabulary => "vocabulary",
             Tab::Train => "train",
             Tab::Results => "results",
+            Tab::Replay => "replay",
             Tab::Review => "review",
             Tab::Predict => "predict",
             Tab::Export => "export",
@@ -50,6 +56,7 @@ impl Tab {
             Tab::Vocabulary => "Vocabulary",
             Tab::Train => "Train",
             Tab::Results => "Results",
+            Tab::Replay => "Replay",
             Tab::Review => "Review",
             Tab::Predict => "Predict",
             Tab::Export => "Export",
@@ -232,6 +239,9 @@ pub struct AppState {
     pub review: RwSignal<Option<(String, usize)>>,
     /// The compositional model's factors for the test event Review asked about.
     pub explanation: RwSignal<Option<Box<perfspec::predict::TestEventExplanation>>>,
+    pub replay_settings: ReplaySettings,
+    /// The last replay of the last run's models; cleared when those models go.
+    pub replay: RwSignal<Option<ReplayReport>>,
 }
 
 impl AppState {
@@ -251,15 +261,22 @@ impl AppState {
             imported: RwSignal::new(Vec::new()),
             review: RwSignal::new(None),
             explanation: RwSignal::new(None),
+            replay_settings: ReplaySettings::new(),
+            replay: RwSignal::new(None),
         }
     }
 
     /// Every setting of the next run, if the controls hold a valid one.
     pub fn run_config(&self) -> Result<RunConfig, String> {
+        let replay = self
+            .replay_settings
+            .config()
+            .map_err(|why| format!("Replay settings: {why}"))?;
         Ok(RunConfig::new(
             self.prepare_options.get_untracked(),
             self.settings.config()?,
-        ))
+        )
+        .with_replay(replay))
     }
 
     pub fn is_busy(&self) -> bool {

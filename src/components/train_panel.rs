@@ -34,7 +34,14 @@ pub fn TrainPanel() -> impl IntoView {
                                     Preset::Paper => "The paper's protocol: n-gram, Bayesian network and LSTM at windows 1 and 2, top-9, evaluated on the training data (optimistic)",
                                     Preset::Honest => "Every model (the compositional one included) and both baselines at windows 1-3, chronological split, repeated runs kept once",
                                 }
-                                on:click=move |_| engine.apply_config(&preset.config())
+                                on:click=move |_| {
+                                    // A preset is about training: the Replay section keeps its settings.
+                                    let mut config = preset.config();
+                                    if let Ok(replay) = state.replay_settings.config() {
+                                        config.replay = replay;
+                                    }
+                                    engine.apply_config(&config)
+                                }
                             >
                                 {preset.label()}
                             </button>
@@ -190,14 +197,38 @@ fn HyperParameterFields() -> impl IntoView {
                 {field!("LR factor", "lstm-lr-factor", lstm.lr_factor, "0.05", "The learning rate is multiplied by this on a plateau")}
                 {field!("LR patience", "lstm-lr-patience", lstm.lr_patience, "1", "Flat epochs before the learning rate drops")}
                 {field!("Minimum LR", "lstm-min-lr", lstm.min_learning_rate, "any", "The learning rate never drops below this")}
+                <label class="field" title="Types: one softmax over the event types. Factorised: the verb, then the resource with a copy from the context, so that pairs never seen in training can be predicted">
+                    "Output"
+                    <select
+                        data-testid="lstm-output"
+                        on:change=move |event| {
+                            if let Some(output) = perfspec::models::LstmOutput::parse(&event_target_value(&event)) {
+                                hyper.update(|h| h.lstm.output = output);
+                            }
+                        }
+                    >
+                        {perfspec::models::LstmOutput::ALL
+                            .into_iter()
+                            .map(|output| {
+                                view! {
+                                    <option value=output.name() selected=move || hyper.with(|h| h.lstm.output == output)>
+                                        {output.name()}
+                                    </option>
+                                }
+                            })
+                            .collect_view()}
+                    </select>
+                </label>
             </fieldset>
             <fieldset>
                 <legend>"Compositional"</legend>
                 {field!("Copy reach", "compose-copy-reach", compose.copy_reach, "1", "How many earlier events the resource copy looks back over")}
                 {field!("Type weight", "compose-type-weight", compose.type_weight, "0.05", "Share given to the whole-type n-gram, in [0, 1); the rest scores verb and resource apart")}
+                {field!("Type gate", "compose-type-gate", compose.type_gate, "any", "The whole-type share shrinks where the last event's type was rarely a context in training (0: never)")}
                 {field!("Copy prior", "compose-copy-prior", compose.copy_prior, "any", "Pseudo-count tying each verb's copy distances to all verbs'")}
                 {field!("Cache reach", "compose-cache-reach", compose.cache_reach, "1", "How many of the latest events the recent-history cache counts")}
                 {field!("Cache weight", "compose-cache-weight", compose.cache_weight, "0.05", "Weight of the recent-history cache against the learned counts (which weigh 1)")}
+                {field!("Cache order", "compose-cache-order", compose.cache_order, "1", "Longest context, in events, of the recent-history cache's own n-gram")}
             </fieldset>
             <fieldset>
                 <legend>"Bayesian network"</legend>

@@ -150,7 +150,7 @@ async function shot(page, name) {
   await page.screenshot({ path: path.join(OUT, `${name}.png`), fullPage: true, timeout: 10_000 });
 }
 
-const TABS = ['data', 'vocabulary', 'train', 'results', 'review', 'predict', 'export'];
+const TABS = ['data', 'vocabulary', 'train', 'results', 'replay', 'review', 'predict', 'export'];
 const MODELS = ['ngram', 'bn', 'lstm', 'mfe', 'repeat', 'compose'];
 /** An element each section shows once the sample has been trained. */
 const TAB_CONTENT = {
@@ -158,6 +158,7 @@ const TAB_CONTENT = {
   vocabulary: 'vocabulary-table',
   train: 'train',
   results: 'results-table',
+  replay: 'replay',
   review: 'review',
   predict: 'predict-context',
   export: 'export-config',
@@ -699,7 +700,7 @@ async function sections(page) {
     if ((await page.locator(`[data-testid=tab-${name}]`).count()) !== 1) throw new Error(`no tab-${name}`);
   }
   // Roving tabindex: Tab from the top of the page lands on the selected tab, and the next Tab
-  // leaves the tab list instead of walking through its seven buttons.
+  // leaves the tab list instead of walking through its eight buttons.
   let reached = false;
   for (let presses = 0; presses < 4 && !reached; presses += 1) {
     await page.keyboard.press('Tab');
@@ -1461,6 +1462,8 @@ async function phone(page) {
   const trained = new Set(rows.map((row) => `${row.model}:${row.window}`));
   const missing = MODELS.flatMap((model) => [1, 2].map((window) => `${model}:${window}`)).filter((key) => !trained.has(key));
   if (missing.length > 0) throw new Error(`no rows for ${missing.join(', ')}`);
+  // The Replay section's table and charts, for every model.
+  await runReplay(page);
   const openFolded = (name) =>
     page.$$eval(`#panel-${name} details`, (all) => all.forEach((details) => (details.open = true)));
   const problems = [];
@@ -1569,6 +1572,161 @@ async function charts(page) {
   }
   await showTab(page, 'results');
   await shot(page, 'charts');
+}
+
+/** The Replay section's table as the page has it: the row's keys and every figure cell's text. */
+function replayRows(page) {
+  return page.$$eval('[data-testid=replay-table] tbody tr', (rows) =>
+    rows.map((row) => {
+      const cell = (id) => row.querySelector(`[data-testid=${id}]`)?.textContent.trim();
+      return {
+        model: row.dataset.model,
+        window: Number(row.dataset.window),
+        k: Number(row.dataset.k),
+        horizon: Number(row.dataset.horizon),
+        among: cell('replay-among'),
+        ready: cell('replay-ready'),
+        mean: cell('replay-mean'),
+        median: cell('replay-median'),
+        p99: cell('replay-p99'),
+        baseline: cell('replay-baseline'),
+        work: cell('replay-work'),
+        wasted: cell('replay-wasted'),
+      };
+    }),
+  );
+}
+
+/** Sets the Replay section's k and horizon lists and replays, waiting for the table. */
+async function runReplay(page, { k, horizon } = {}) {
+  await showTab(page, 'replay');
+  if (k !== undefined) await page.fill('[data-testid=replay-k]', k);
+  if (horizon !== undefined) await page.fill('[data-testid=replay-horizon]', horizon);
+  await page.click('[data-testid=replay-run]');
+  await waitIdle(page);
+  await page.locator('[data-testid=replay-table]').waitFor({ timeout: RUN_TIMEOUT });
+}
+
+/**
+ * The Replay section shows what `perfspec replay --json` computes for the same models on the
+ * sample, to the table's precision; says "Train first" before a run; reports bad settings
+ * without running; stops on Cancel; and draws its two charts with their numbers.
+ */
+async function replay(page) {
+  await openApp(page);
+  await showTab(page, 'replay');
+  const blocked = await page.locator('[data-testid=replay-blocked]').innerText();
+  if (!/Train first/.test(blocked)) throw new Error(`before a run the section says "${blocked}", not "Train first"`);
+  if (await page.isEnabled('[data-testid=replay-run]')) throw new Error('Replay is enabled before any run');
+
+  await configure(page, { models: ['ngram', 'bn', 'lstm'], windows: '1,2' });
+  await loadSample(page);
+  await showTab(page, 'replay');
+  // A setting the engine refuses is said, and nothing runs.
+  await page.fill('[data-testid=replay-k]', '0,3');
+  const invalid = await page.locator('[data-testid=replay-invalid]').innerText({ timeout: 5_000 });
+  if (!/k must be between 1 and 20/.test(invalid)) throw new Error(`k 0 is reported as "${invalid}"`);
+  if (await page.isEnabled('[data-testid=replay-run]')) throw new Error('Replay is enabled with k 0');
+
+  // Cancel: a long replay (every k and horizon, a wide beam) stops, and its report never lands.
+  await page.fill('[data-testid=replay-k]', '1-20');
+  await page.fill('[data-testid=replay-horizon]', '1-8');
+  await page.locator('[data-testid=replay] details.replay-more summary').click();
+  await page.fill('[data-testid=replay-beam]', '32');
+  await page.click('[data-testid=replay-run]');
+  try {
+    await page.locator('[data-testid=progress]').waitFor({ state: 'visible', timeout: 10_000 });
+    await page.click('[data-testid=cancel]', { timeout: 5_000 });
+    await waitUntil(async () => (await page.locator('[data-testid=progress]').count()) === 0, 1_000, 'progress still shown 1 s after Cancel');
+    await sleep(3_000);
+    if ((await page.locator('[data-testid=replay-table]').count()) > 0) throw new Error('the cancelled replay still showed its table');
+  } catch (error) {
+    if (/still/.test(error.message)) throw error;
+    console.log(`# replay: could not cancel a running replay (${error.message.split('\n')[0]})`);
+  }
+  await waitUntil(() => page.isEnabled('[data-testid=replay-run]'), 5_000, 'Replay not enabled again after Cancel');
+  await page.fill('[data-testid=replay-beam]', '5');
+
+  await runReplay(page, { k: '1,3,9', horizon: '1,3' });
+  const shown = await replayRows(page);
+  const { stdout } = await promisify(execFile)(cliPath(), [
+    'replay', '--models', 'ngram,bn,lstm', '--windows', '1,2', '--k', '1,3,9', '--horizon', '1,3', '--json', SAMPLE_LOG,
+  ], { maxBuffer: 64 << 20 });
+  const cli = JSON.parse(stdout);
+  const key = (row) => `${row.model} w${row.window} k${row.k} h${row.horizon}`;
+  if (JSON.stringify(shown.map(key)) !== JSON.stringify(cli.rows.map(key))) {
+    throw new Error(`rows ${shown.map(key)} differ from the CLI's ${cli.rows.map(key)}`);
+  }
+  const ms = (value) => (value === null ? '–' : value.toFixed(1));
+  const problems = [];
+  const figures = [];
+  cli.rows.forEach((want, index) => {
+    const got = shown[index];
+    const checks = [
+      ['among', got.among, want.candidate_share, 'share'],
+      ['ready', got.ready, want.ready_share, 'share'],
+      ['mean', got.mean, want.response_ms_mean, 'ms'],
+      ['median', got.median, want.response_ms_median, 'ms'],
+      ['p99', got.p99, want.response_ms_p99, 'ms'],
+      ['baseline', got.baseline, want.baseline_ms, 'ms'],
+      ['work', got.work, want.work_per_event_ms, 'ms'],
+      ['wasted', got.wasted, want.wasted_share, 'share'],
+    ];
+    for (const [name, text, value, unit] of checks) {
+      const same = unit === 'ms' ? text === ms(value) : sameShare(text, value);
+      if (!same) problems.push(`${key(want)} ${name}: page ${text}, CLI ${value}`);
+    }
+    figures.push(`${key(want)}: ready ${got.ready}, median ${got.median}, mean ${got.mean}, p99 ${got.p99} ms`);
+  });
+  console.log(`# replay, page = CLI:\n#   ${figures.join('\n#   ')}`);
+  if (problems.length > 0) throw new Error(`the page differs from the CLI:\n    ${problems.join('\n    ')}`);
+  const best = await page.$$eval('[data-testid=replay-best] li[data-model]', (items) => items.map((item) => item.dataset.model));
+  if (JSON.stringify(best) !== JSON.stringify(cli.best.map((b) => b.model))) throw new Error(`best per model ${best}, CLI ${cli.best.map((b) => b.model)}`);
+  const notes = await page.locator('[data-testid=replay-notes] li').allInnerTexts();
+  if (JSON.stringify(notes) !== JSON.stringify(cli.notes)) throw new Error(`notes ${JSON.stringify(notes)}, CLI ${JSON.stringify(cli.notes)}`);
+
+  // Both charts draw, with their numbers: the response chart's medians are the table's.
+  await page.waitForFunction(
+    () => [...document.querySelectorAll('#panel-replay figure.chart')].every((f) => f.querySelector('details.chart-table table')),
+    null,
+    { timeout: 10_000 },
+  );
+  for (const name of ['replay-response', 'replay-ready']) {
+    const canvas = page.locator(`[data-testid=chart-${name}]`);
+    await canvas.scrollIntoViewIfNeeded();
+    const drawn = await canvas.evaluate((element) => {
+      const { data } = element.getContext('2d').getImageData(0, 0, element.width, element.height);
+      const colours = new Set();
+      for (let i = 0; i < data.length; i += 4 * 31) colours.add(`${data[i]},${data[i + 1]},${data[i + 2]},${data[i + 3]}`);
+      return { width: element.width, height: element.height, colours: colours.size };
+    });
+    if (drawn.width < 100 || drawn.height < 100 || drawn.colours < 8) throw new Error(`chart ${name} looks blank: ${JSON.stringify(drawn)}`);
+    const svg = await downloadBytes(page, `export-chart-${name}-svg`);
+    if (svg.name !== `${name}.svg` || !/<svg[\s>]/.test(svg.bytes.toString('utf8'))) throw new Error(`SVG export of ${name}: ${svg.name}`);
+  }
+  const numbers = await page.$$eval('figure[data-chart=replay-response] details.chart-table tbody tr', (trs) =>
+    trs.map((tr) => [...tr.cells].map((cell) => cell.textContent.trim())),
+  );
+  // By default: window 1, the largest horizon; columns k, then each model, then no prediction.
+  const expected = [1, 3, 9].map((k) => [
+    String(k),
+    ...['ngram', 'bn', 'lstm'].map((model) => shown.find((r) => r.model === model && r.window === 1 && r.k === k && r.horizon === 3).median),
+    // Without prediction every event is verified on arrival at the default 600 ms.
+    '600.0',
+  ]);
+  if (JSON.stringify(numbers) !== JSON.stringify(expected)) throw new Error(`response chart numbers ${JSON.stringify(numbers)}, table ${JSON.stringify(expected)}`);
+  await shot(page, 'replay-1280');
+
+  // The settings are kept with the configuration (localStorage here) and come back on reload.
+  const saved = await page.evaluate(() => JSON.parse(localStorage.getItem('perfspec-learn.settings')).replay);
+  if (JSON.stringify([saved.ks, saved.horizons, saved.beam]) !== JSON.stringify([[1, 3, 9], [1, 3], 5])) {
+    throw new Error(`saved replay settings ${JSON.stringify(saved)}`);
+  }
+  await page.reload({ waitUntil: 'load' });
+  await page.locator('[data-testid=use-sample]').waitFor({ state: 'visible', timeout: LOAD_TIMEOUT });
+  await showTab(page, 'replay');
+  const restored = [await page.inputValue('[data-testid=replay-k]'), await page.inputValue('[data-testid=replay-horizon]')];
+  if (JSON.stringify(restored) !== JSON.stringify(['1,3,9', '1,3'])) throw new Error(`after reload k and horizon are ${restored}`);
 }
 
 /** A port nobody listens on now, for a server started by another program. */
@@ -1735,6 +1893,7 @@ const tests = [
   { name: 'tablet', fn: tablet, context: { viewport: { width: 820, height: 1180 } } },
   { name: 'phone', fn: phone, context: { viewport: PHONES[0] } },
   { name: 'charts', fn: charts },
+  { name: 'replay', fn: replay },
   { name: 'serve', fn: serveMode, page: false, optIn: 'E2E_SERVE', timeout: SERVE_TIMEOUT },
   { name: 'no console errors', fn: noConsoleErrors, page: false },
   { name: 'privacy', fn: privacy, page: false },

@@ -2,6 +2,7 @@
 //! text styles and the models' colours.
 
 use perfspec::models::ModelKind;
+use perfspec::replay::ReplayRow;
 use perfspec::ResultRow;
 use plotters::chart::MeshStyle;
 use std::ops::Range;
@@ -542,6 +543,26 @@ pub(crate) fn optimistic_note(rows: &[ResultRow]) -> Option<&'static str> {
     rows.iter()
         .any(|row| row.split.is_optimistic())
         .then_some("Paper-compatible mode: measured on the training windows, so optimistic.")
+}
+
+/// The models of replay rows in order of first appearance, each with its approach's name.
+pub(crate) fn replay_models<'a>(rows: &[&'a ReplayRow]) -> Vec<(&'a str, &'a str)> {
+    let mut models: Vec<(&str, &str)> = Vec::new();
+    for row in rows {
+        if !models.iter().any(|(model, _)| *model == row.model) {
+            models.push((&row.model, &row.approach));
+        }
+    }
+    models
+}
+
+/// The note under a replay chart's title: what was replayed, and whether it is optimistic.
+pub(crate) fn replay_note(optimistic: bool) -> String {
+    if optimistic {
+        "Paper-compatible mode: replayed on the training events, so optimistic.".into()
+    } else {
+        "Replay of the test events in time order.".into()
+    }
 }
 
 /// `values` with the non-finite ones left out.

@@ -12,6 +12,8 @@ pub mod accuracy_window;
 pub mod confusion;
 pub mod inference_time;
 mod layout;
+pub mod replay_ready;
+pub mod replay_response;
 pub mod theme;
 pub mod topk_curve;
 pub mod training_history;
@@ -22,6 +24,7 @@ use std::fmt;
 
 use perfspec::evaluate::Confusion;
 use perfspec::models::EpochRecord;
+use perfspec::replay::ReplayRow;
 use perfspec::{ResultRow, VocabularyEntry};
 pub use plotters;
 use plotters::coord::Shift;
@@ -50,10 +53,12 @@ pub enum ChartKind {
     TypeFrequency,
     VerbResource,
     Confusion,
+    ReplayResponse,
+    ReplayReady,
 }
 
 impl ChartKind {
-    pub const ALL: [ChartKind; 7] = [
+    pub const ALL: [ChartKind; 9] = [
         ChartKind::AccuracyWindow,
         ChartKind::TopkCurve,
         ChartKind::TrainingHistory,
@@ -61,6 +66,8 @@ impl ChartKind {
         ChartKind::TypeFrequency,
         ChartKind::VerbResource,
         ChartKind::Confusion,
+        ChartKind::ReplayResponse,
+        ChartKind::ReplayReady,
     ];
 
     /// Kebab-case: the page's `data-testid="chart-<name>"` and the exported file's name.
@@ -73,6 +80,8 @@ impl ChartKind {
             ChartKind::TypeFrequency => "type-frequency",
             ChartKind::VerbResource => "verb-resource",
             ChartKind::Confusion => "confusion",
+            ChartKind::ReplayResponse => "replay-response",
+            ChartKind::ReplayReady => "replay-ready",
         }
     }
 
@@ -85,6 +94,8 @@ impl ChartKind {
             ChartKind::TypeFrequency => "Event-type frequency",
             ChartKind::VerbResource => "Verb × resource",
             ChartKind::Confusion => "Confusion matrix",
+            ChartKind::ReplayResponse => "Median response time against k",
+            ChartKind::ReplayReady => "Ready on arrival against horizon",
         }
     }
 
@@ -158,6 +169,21 @@ pub enum Chart {
         confusion: Confusion,
         subject: String,
     },
+    /// The replay's median response against k, one line per model, at one window and horizon;
+    /// `optimistic` when the split was paper-compatible.
+    ReplayResponse {
+        rows: Vec<ReplayRow>,
+        window: usize,
+        horizon: usize,
+        optimistic: bool,
+    },
+    /// The replay's ready share against horizon, one line per model, at one window and k.
+    ReplayReady {
+        rows: Vec<ReplayRow>,
+        window: usize,
+        k: usize,
+        optimistic: bool,
+    },
 }
 
 impl Chart {
@@ -187,6 +213,8 @@ impl Chart {
             Chart::TypeFrequency(_) => ChartKind::TypeFrequency,
             Chart::VerbResource(_) => ChartKind::VerbResource,
             Chart::Confusion { .. } => ChartKind::Confusion,
+            Chart::ReplayResponse { .. } => ChartKind::ReplayResponse,
+            Chart::ReplayReady { .. } => ChartKind::ReplayReady,
         }
     }
 
@@ -209,6 +237,18 @@ impl Chart {
             Chart::Confusion { confusion, subject } => {
                 confusion::draw(area, confusion, subject, theme)
             }
+            Chart::ReplayResponse {
+                rows,
+                window,
+                horizon,
+                optimistic,
+            } => replay_response::draw(area, rows, *window, *horizon, *optimistic, theme),
+            Chart::ReplayReady {
+                rows,
+                window,
+                k,
+                optimistic,
+            } => replay_ready::draw(area, rows, *window, *k, *optimistic, theme),
         }
     }
 
@@ -225,6 +265,18 @@ impl Chart {
             Chart::TypeFrequency(entries) => type_frequency::table(entries),
             Chart::VerbResource(entries) => verb_resource::table(entries),
             Chart::Confusion { confusion, subject } => confusion::table(confusion, subject),
+            Chart::ReplayResponse {
+                rows,
+                window,
+                horizon,
+                optimistic,
+            } => replay_response::table(rows, *window, *horizon, *optimistic),
+            Chart::ReplayReady {
+                rows,
+                window,
+                k,
+                optimistic,
+            } => replay_ready::table(rows, *window, *k, *optimistic),
         }
     }
 

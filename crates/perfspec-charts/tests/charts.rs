@@ -12,6 +12,7 @@ use perfspec::clock::SystemClock;
 use perfspec::evaluate::Confusion;
 use perfspec::models::{EpochRecord, HyperParameters, LstmParams, ModelKind};
 use perfspec::prepare::{prepare, PrepareOptions, PreparedData};
+use perfspec::replay::{ReplayConfig, ReplayReport};
 use perfspec::{DatasetSummary, Ingestor, ResultRow, TrainConfig, TrainReport, VocabularyEntry};
 use perfspec_charts::type_frequency::TOP_TYPES;
 use perfspec_charts::{Chart, ChartKind, Theme};
@@ -612,6 +613,179 @@ fn confusion_matrix_labels_twenty_types_and_counts_the_diagonal() {
     assert_eq!(filled, cells + key_steps);
 }
 
+/// The proactive replay of the sample with n-grams, the Bayesian network and the most frequent
+/// event at windows 1 and 2, k 1, 3, 9 and horizons 1, 2, 3, once for all tests of this file.
+fn replay_report() -> &'static ReplayReport {
+    static REPORT: OnceLock<ReplayReport> = OnceLock::new();
+    REPORT.get_or_init(|| {
+        let train = TrainConfig {
+            models: vec![ModelKind::Ngram, ModelKind::Bn, ModelKind::Mfe],
+            windows: vec![1, 2],
+            ..TrainConfig::default()
+        };
+        perfspec::replay::replay(
+            &sample().data,
+            &train,
+            &ReplayConfig::default(),
+            &SystemClock::default(),
+            &mut |_| true,
+        )
+        .expect("replays")
+    })
+}
+
+#[test]
+fn replay_response_draws_a_line_per_model_against_k_and_the_baseline() {
+    let report = replay_report();
+    let chart = Chart::ReplayResponse {
+        rows: report.rows.clone(),
+        window: 2,
+        horizon: 3,
+        optimistic: false,
+    };
+    let svg = svg(&chart);
+    let texts = Texts::of(&svg);
+    texts.assert_has(&[
+        "Median response time against k",
+        "window 2, horizon 3",
+        "n-grams",
+        "Bayesian network",
+        "most frequent",
+        "no prediction",
+        "no prediction: 600 ms",
+        "k (candidates verified per predicted event)",
+        "Median response time (ms)",
+        "1",
+        "3",
+        "9",
+    ]);
+    // A dot per model and k, in the model's colour, at its median.
+    let theme = Theme::light();
+    let circles = elements(&svg, "circle");
+    assert_eq!(circles.len(), 3 * 3, "one dot per model and k");
+    for model in ["ngram", "bn", "mfe"] {
+        let color = hex(theme.series(model_order(model)));
+        let dots = circles
+            .iter()
+            .filter(|c| attribute(c, "fill") == color)
+            .count();
+        assert_eq!(dots, 3, "{model}");
+    }
+    // The numbers beside it are the rows' medians at one decimal, the baseline last.
+    let table = chart.table();
+    assert_eq!(
+        table.headers,
+        [
+            "k",
+            "n-grams",
+            "Bayesian network",
+            "most frequent",
+            "No prediction"
+        ]
+    );
+    assert_eq!(table.rows.len(), 3);
+    for row in report
+        .rows
+        .iter()
+        .filter(|row| row.window == 2 && row.horizon == 3)
+    {
+        let line = table
+            .rows
+            .iter()
+            .find(|line| line[0] == row.k.to_string())
+            .unwrap();
+        let column = 1 + ["ngram", "bn", "mfe"]
+            .iter()
+            .position(|m| *m == row.model)
+            .unwrap();
+        assert_eq!(
+            line[column],
+            format!("{:.1}", row.response_ms_median.unwrap())
+        );
+        assert_eq!(line[4], "600.0");
+    }
+}
+
+#[test]
+fn replay_ready_draws_a_line_per_model_against_horizon() {
+    let report = replay_report();
+    let chart = Chart::ReplayReady {
+        rows: report.rows.clone(),
+        window: 1,
+        k: 9,
+        optimistic: true,
+    };
+    let svg = svg(&chart);
+    let texts = Texts::of(&svg);
+    texts.assert_has(&[
+        "Ready on arrival against horizon",
+        "Paper-compatible mode: replayed on the training events, so optimistic.",
+        "window 1, top-9",
+        "n-grams",
+        "Bayesian network",
+        "most frequent",
+        "Horizon (events predicted ahead)",
+        "Ready on arrival",
+        "0%",
+        "100%",
+    ]);
+    assert_eq!(
+        elements(&svg, "circle").len(),
+        3 * 3,
+        "one dot per model and horizon"
+    );
+    let table = chart.table();
+    assert_eq!(table.rows.len(), 3);
+    assert!(table.caption.ends_with("(paper mode: optimistic)"));
+    for row in report
+        .rows
+        .iter()
+        .filter(|row| row.window == 1 && row.k == 9)
+    {
+        let line = &table.rows[row.horizon - 1];
+        assert_eq!(line[0], row.horizon.to_string());
+        let column = 1 + ["ngram", "bn", "mfe"]
+            .iter()
+            .position(|m| *m == row.model)
+            .unwrap();
+        assert_eq!(
+            line[column],
+            perfspec::units::percent(row.ready_share.unwrap())
+        );
+    }
+}
+
+#[test]
+fn replay_charts_of_an_untimed_log_say_so() {
+    let mut rows = replay_report().rows.clone();
+    for row in &mut rows {
+        row.ready_share = None;
+        row.response_ms_median = None;
+    }
+    for chart in [
+        Chart::ReplayResponse {
+            rows: rows.clone(),
+            window: 1,
+            horizon: 1,
+            optimistic: false,
+        },
+        Chart::ReplayReady {
+            rows: rows.clone(),
+            window: 1,
+            k: 1,
+            optimistic: false,
+        },
+    ] {
+        let texts = Texts::of(&svg(&chart));
+        assert!(
+            texts.0.iter().any(|(t, _, _)| t.starts_with("No ")),
+            "{:?}",
+            texts.names()
+        );
+        assert!(chart.table().rows.is_empty());
+    }
+}
+
 #[test]
 fn empty_data_says_so_instead_of_panicking() {
     let empty_confusion = Confusion::default();
@@ -629,6 +803,18 @@ fn empty_data_says_so_instead_of_panicking() {
         Chart::Confusion {
             confusion: empty_confusion.clone(),
             subject: String::new(),
+        },
+        Chart::ReplayResponse {
+            rows: Vec::new(),
+            window: 1,
+            horizon: 1,
+            optimistic: false,
+        },
+        Chart::ReplayReady {
+            rows: Vec::new(),
+            window: 1,
+            k: 1,
+            optimistic: false,
         },
     ] {
         let kind = chart.kind();
@@ -671,6 +857,18 @@ fn every_text_is_drawn_in_a_listed_font() {
             k: 9,
             subject: "LSTM, window 1".into(),
         },
+        Chart::ReplayResponse {
+            rows: replay_report().rows.clone(),
+            window: 1,
+            horizon: 3,
+            optimistic: true,
+        },
+        Chart::ReplayReady {
+            rows: replay_report().rows.clone(),
+            window: 2,
+            k: 3,
+            optimistic: false,
+        },
     ];
     // and each with no data
     charts.extend(charts.clone().into_iter().map(|chart| match chart {
@@ -687,6 +885,28 @@ fn every_text_is_drawn_in_a_listed_font() {
             history: Vec::new(),
             k,
             subject,
+        },
+        Chart::ReplayResponse {
+            window,
+            horizon,
+            optimistic,
+            ..
+        } => Chart::ReplayResponse {
+            rows: Vec::new(),
+            window,
+            horizon,
+            optimistic,
+        },
+        Chart::ReplayReady {
+            window,
+            k,
+            optimistic,
+            ..
+        } => Chart::ReplayReady {
+            rows: Vec::new(),
+            window,
+            k,
+            optimistic,
         },
     }));
     let listed: Vec<(f64, &str)> = perfspec_charts::TEXT_FONTS
@@ -839,7 +1059,9 @@ fn chart_kinds_have_distinct_names_that_parse_back() {
             "inference-time",
             "type-frequency",
             "verb-resource",
-            "confusion"
+            "confusion",
+            "replay-response",
+            "replay-ready"
         ]
     );
     for kind in ChartKind::ALL {

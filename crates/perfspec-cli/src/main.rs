@@ -12,7 +12,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use perfspec::clock::SystemClock;
-use perfspec::models::{ComposeParams, HyperParameters, LstmParams, ModelFile};
+use perfspec::models::{ComposeParams, HyperParameters, LstmOutput, LstmParams, ModelFile};
 use perfspec::pipeline::{parse_windows, train_and_evaluate, DatasetSummary, ModelKind};
 use perfspec::prepare::{prepare, AuditIdDedup, EventOrder, PrepareOptions, Sequencing};
 use perfspec::{SplitMode, TrainConfig};
@@ -196,6 +196,13 @@ struct ComposeArgs {
     /// Weight of the recent-history cache against the learned counts (which weigh 1)
     #[arg(long, value_name = "W", default_value_t = ComposeParams::default().cache_weight)]
     cache_weight: f64,
+    /// Longest context, in events, of the recent-history cache's own n-gram
+    #[arg(long, value_name = "N", default_value_t = ComposeParams::default().cache_order)]
+    cache_order: usize,
+    /// Evidence gate of the whole-type n-gram (0: none): its share shrinks where the last
+    /// event's type was rarely a context in training
+    #[arg(long, value_name = "N", default_value_t = ComposeParams::default().type_gate)]
+    type_gate: f64,
 }
 
 impl ComposeArgs {
@@ -206,6 +213,8 @@ impl ComposeArgs {
             copy_prior: self.copy_prior,
             cache_reach: self.cache_reach,
             cache_weight: self.cache_weight,
+            cache_order: self.cache_order,
+            type_gate: self.type_gate,
         }
     }
 }
@@ -249,6 +258,16 @@ struct LstmArgs {
     /// Reduce-on-plateau: the lowest learning rate
     #[arg(long, value_name = "RATE", default_value_t = LstmParams::default().min_learning_rate)]
     min_lr: f64,
+    /// What the output layer predicts: `types` (one softmax over the event types) or
+    /// `factorised` (verb, then resource with a copy from the context: ranks every verb ×
+    /// resource pair, including pairs never seen in training)
+    #[arg(long, value_name = "OUTPUT", default_value = "types", value_parser = parse_lstm_output)]
+    lstm_output: LstmOutput,
+}
+
+fn parse_lstm_output(name: &str) -> Result<LstmOutput, String> {
+    LstmOutput::parse(name)
+        .ok_or_else(|| format!("unknown LSTM output \"{name}\" (types, factorised)"))
 }
 
 impl LstmArgs {
@@ -265,6 +284,7 @@ impl LstmArgs {
             lr_factor: self.lr_factor,
             lr_patience: self.lr_patience,
             min_learning_rate: self.min_lr,
+            output: self.lstm_output,
             ..LstmParams::default()
         }
     }

@@ -127,3 +127,53 @@ fn the_lstm_flags_reach_the_model_and_a_saved_lstm_predicts() {
         .assert()
         .code(2);
 }
+
+#[test]
+fn the_lstm_output_flag_reaches_the_model_file_and_predict() {
+    let directory =
+        std::env::temp_dir().join(format!("perfspec-lstm-output-cli-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&directory);
+    let result = json(&[
+        "train",
+        "--models",
+        "lstm",
+        "--windows",
+        "1",
+        "--epochs",
+        "2",
+        "--lstm-output",
+        "factorised",
+        "--save",
+        directory.to_str().unwrap(),
+        "--json",
+        &sample(),
+    ]);
+    let path = result["model_files"][0].as_str().unwrap().to_string();
+    let file: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    assert_eq!(file["hyper_parameters"]["output"], "factorised");
+    assert!(file["weights"]["factorised"]["verb_output"].is_object());
+    let predicted = json(&[
+        "predict",
+        "--model",
+        &path,
+        "--context",
+        "create_pods",
+        "--k",
+        "3",
+        "--json",
+    ]);
+    assert_eq!(predicted["predictions"].as_array().unwrap().len(), 3);
+    let _ = std::fs::remove_dir_all(&directory);
+
+    perfspec()
+        .args([
+            "train",
+            "--models",
+            "lstm",
+            "--lstm-output",
+            "pairs",
+            &sample(),
+        ])
+        .assert()
+        .code(2);
+}

@@ -33,6 +33,16 @@ impl Windows {
         }
     }
 
+    /// The windows of one sequence, `events`, whose targets are at the positions `ends` (each at
+    /// least `window`), with their histories: for studies that cut a sequence otherwise than
+    /// the split does (the compositional model's held-out-type check).
+    pub fn of_sequence(events: &[u32], window: usize, ends: Range<usize>) -> Self {
+        assert!(ends.start >= window && ends.end <= events.len());
+        let mut windows = Self::cut_from(window, events.into());
+        windows.extend_from_sequence(0, ends);
+        windows
+    }
+
     /// Windows to be cut from `events` with [`Windows::push_at`].
     fn cut_from(window: usize, events: Arc<[u32]>) -> Self {
         Self {

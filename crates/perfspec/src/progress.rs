@@ -9,6 +9,8 @@ pub enum Stage {
     Preparing,
     Training,
     Evaluating,
+    /// Replaying trained models over the test events (the page's Replay section).
+    Replaying,
 }
 
 impl Stage {
@@ -18,6 +20,7 @@ impl Stage {
             Stage::Preparing => "Preparing events",
             Stage::Training => "Training",
             Stage::Evaluating => "Evaluating",
+            Stage::Replaying => "Replaying",
         }
     }
 }

@@ -213,10 +213,11 @@ pub fn dataset_warnings(
             "out_of_vocabulary",
             format!(
                 "{} of the test events (chronological split) are types never seen in training. \
-                 This ceiling binds models of whole event types only (n-gram, LSTM, most \
-                 frequent): their accuracy is at most {}. Models that score verb and resource \
-                 apart (compositional, Bayesian network) or copy from the context (repeat-last) \
-                 can still name such types.",
+                 This ceiling binds models of whole event types only (n-gram, LSTM with its \
+                 default type output, most frequent): their accuracy is at most {}. Models \
+                 that score verb and resource apart (compositional, Bayesian network, LSTM \
+                 with the factorised output) or copy from the context (repeat-last) can still \
+                 name such types.",
                 percent(worst.oov_share),
                 percent(1.0 - worst.oov_share)
             ),

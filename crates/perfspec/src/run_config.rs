@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::pipeline::TrainConfig;
 use crate::prepare::PrepareOptions;
+use crate::replay::ReplayConfig;
 
 /// The `format` of every configuration file.
 pub const FORMAT: &str = "perfspec-config";
@@ -17,16 +18,27 @@ pub struct RunConfig {
     pub version: u64,
     pub prepare: PrepareOptions,
     pub train: TrainConfig,
+    /// The Replay section's settings; files written before it existed get the defaults.
+    #[serde(default)]
+    pub replay: ReplayConfig,
 }
 
 impl RunConfig {
+    /// A configuration with the replay's default settings.
     pub fn new(prepare: PrepareOptions, train: TrainConfig) -> Self {
         Self {
             format: FORMAT.into(),
             version: VERSION,
             prepare,
             train,
+            replay: ReplayConfig::default(),
         }
+    }
+
+    /// The same configuration with these replay settings.
+    pub fn with_replay(mut self, replay: ReplayConfig) -> Self {
+        self.replay = replay;
+        self
     }
 
     pub fn to_json(&self) -> String {
@@ -67,6 +79,10 @@ impl RunConfig {
             .map_err(|error| format!("the configuration is inconsistent: {error}"))?;
         config.prepare.validate()?;
         config.train.validate()?;
+        config
+            .replay
+            .validate()
+            .map_err(|why| format!("replay settings: {why}"))?;
         Ok(config)
     }
 }
@@ -89,8 +105,31 @@ mod tests {
             seed: 99,
             ..TrainConfig::default()
         };
-        let config = RunConfig::new(prepare, train);
+        let replay = ReplayConfig {
+            ks: vec![2, 5],
+            horizons: vec![1, 4],
+            cost: crate::replay::VerificationCost::from_csv("create_pods,250\n", 40.0).unwrap(),
+            lookup_ms: 0.5,
+            workers: 3,
+            reuse: crate::replay::Reuse::Lifetime(1500.0),
+            budget_ms: Some(120.0),
+            ..ReplayConfig::default()
+        };
+        let config = RunConfig::new(prepare, train).with_replay(replay);
         assert_eq!(RunConfig::from_json(&config.to_json()).unwrap(), config);
+    }
+
+    #[test]
+    fn a_configuration_without_replay_settings_gets_the_defaults() {
+        let config = RunConfig::new(PrepareOptions::perfspec(), TrainConfig::default());
+        let mut value: serde_json::Value = serde_json::from_str(&config.to_json()).unwrap();
+        value.as_object_mut().unwrap().remove("replay");
+        let read = RunConfig::from_json(&value.to_string()).unwrap();
+        assert_eq!(read.replay, ReplayConfig::default());
+        let bad = config.to_json().replace("\"workers\": 1", "\"workers\": 0");
+        assert!(RunConfig::from_json(&bad)
+            .unwrap_err()
+            .contains("replay settings"));
     }
 
     #[test]

@@ -23,6 +23,8 @@
 
 use memchr::{memchr, memchr3};
 
+use super::BOM;
+
 /// A value longer than this is skipped (as one record) rather than buffered without end.
 pub const MAX_VALUE_BYTES: usize = 16 * 1024 * 1024;
 /// Deeper nesting is treated as broken JSON (serde_json itself stops at 128 levels).
@@ -197,8 +199,6 @@ pub struct JsonSplitter {
     /// The first envelope descended into.
     first_envelope: Option<EnvelopeKey>,
 }
-
-const BOM: [u8; 3] = [0xEF, 0xBB, 0xBF];
 
 impl JsonSplitter {
     /// A splitter whose first byte is on line `first_line` (1-based), at the start of that line.

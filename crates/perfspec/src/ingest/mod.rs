@@ -54,7 +54,8 @@ const DETECTION_LINE_BYTES: usize = 64 * 1024;
 /// wrapper of one, is given up (a binary file that happens to start with `{`).
 const JSON_GIVE_UP_LIMIT: u64 = 1_000;
 const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
-const BOM: &[u8] = b"\xEF\xBB\xBF";
+/// The UTF-8 byte order mark, which some tools write before the first line or value.
+pub(crate) const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// The kinds of input a file can hold, as detected from its content.
 ///

@@ -1064,14 +1064,7 @@ impl NextEventModel for BayesianNetwork {
             // Another vocabulary's pairs: only the whole-type answer can be mapped onto them.
             let mut distribution = vec![0.0; self.vocabulary_size()];
             self.distribution(context, &mut distribution);
-            out.fill(0.0);
-            for (id, p) in distribution.into_iter().enumerate() {
-                if let (Some(&v), Some(&r)) =
-                    (factors.type_verb.get(id), factors.type_resource.get(id))
-                {
-                    out[factors.pair_index(v, r)] += p;
-                }
-            }
+            factors.spread(&distribution, out);
             return;
         }
         let joint = self.joint(context);

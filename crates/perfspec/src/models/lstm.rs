@@ -1,7 +1,8 @@
 //! The LSTM next-event model (see ARCHITECTURE.md, Learners): embedding → LSTM (1–2 layers) →
 //! dropout → linear → softmax, trained with burn ([`LstmTrainer`]) and run by hand on the plain
 //! weights (`lstm_forward`). A fitted model holds no burn state: it predicts, saves and loads with
-//! serde_json alone, in the CLI and in the browser.
+//! serde_json alone, in the CLI and in the browser. With the factorised output ([`LstmOutput`])
+//! it predicts verb and resource and is ranked among every verb × resource pair.
 
 use serde::{Deserialize, Serialize};
 
@@ -9,7 +10,8 @@ use super::lstm_forward::Forward;
 use super::lstm_trainer::{LstmTrainer, StepOutcome, StopReason};
 use super::lstm_weights::LstmWeights;
 use super::{
-    report_fit, EpochRecord, FitData, FitError, Learner, LstmParams, ModelKind, NextEventModel,
+    report_fit, EpochRecord, Factors, FitData, FitError, Learner, LstmOutput, LstmParams,
+    ModelKind, NextEventModel,
 };
 use crate::progress::{Cancelled, Progress};
 use crate::vocabulary::Vocabulary;
@@ -28,6 +30,11 @@ pub struct LstmModel {
     params: LstmParams,
     window: usize,
     forward: Forward,
+    /// The vocabulary's verbs and resources, for the factorised output only.
+    factors: Option<Factors>,
+    /// Which types occurred in training, for the factorised output (which can predict the
+    /// others), so that Predict can mark them new.
+    seen_types: Option<Vec<bool>>,
     training: Option<TrainingSummary>,
 }
 
@@ -38,23 +45,47 @@ struct SavedLstm {
     weights: LstmWeights,
     #[serde(default)]
     training: Option<TrainingSummary>,
+    /// Ids of the types seen in training (factorised output only).
+    #[serde(default)]
+    seen_types: Option<Vec<u32>>,
 }
 
 impl LstmModel {
-    /// A model of `weights` (checked beforehand), without training history.
-    pub(crate) fn from_weights(params: LstmParams, window: usize, weights: LstmWeights) -> Self {
+    /// A model of `weights` (checked beforehand against `vocabulary`), without training
+    /// history.
+    pub(crate) fn from_weights(
+        params: LstmParams,
+        window: usize,
+        weights: LstmWeights,
+        vocabulary: &Vocabulary,
+    ) -> Self {
+        let factors = weights
+            .factorised
+            .is_some()
+            .then(|| Factors::new(vocabulary));
         Self {
             params,
             window,
             forward: Forward::new(weights),
+            factors,
+            seen_types: None,
             training: None,
         }
+    }
+
+    /// Records which types occurred in training (kept by the factorised output only).
+    pub(crate) fn with_seen_types(mut self, seen: Vec<bool>) -> Self {
+        if self.factors.is_some() {
+            self.seen_types = Some(seen);
+        }
+        self
     }
 
     pub(crate) fn trained(
         params: LstmParams,
         window: usize,
         weights: LstmWeights,
+        vocabulary: &Vocabulary,
         history: Vec<EpochRecord>,
         best_epoch: usize,
         stop_reason: StopReason,
@@ -65,7 +96,7 @@ impl LstmModel {
                 stop_reason,
                 history,
             }),
-            ..Self::from_weights(params, window, weights)
+            ..Self::from_weights(params, window, weights, vocabulary)
         }
     }
 
@@ -92,6 +123,20 @@ impl LstmModel {
     /// burn network each call; for tests and checks, not for serving.
     pub fn reference_distributions(&self, contexts: &[Vec<u32>]) -> Vec<Vec<f64>> {
         super::lstm_net::reference_distributions(self.forward.weights(), contexts)
+    }
+
+    /// For the factorised output: the pair distributions (at [`Factors::pair_index`]) burn's own
+    /// forward gives for `contexts` (all of the window's length), the reference of
+    /// [`NextEventModel::pair_distribution_after`]. Empty for the type output. Slow; for tests.
+    pub fn reference_pair_distributions(&self, contexts: &[Vec<u32>]) -> Vec<Vec<f64>> {
+        match &self.factors {
+            Some(factors) => super::lstm_factorised_net::reference_pair_distributions(
+                self.forward.weights(),
+                factors,
+                contexts,
+            ),
+            None => Vec::new(),
+        }
     }
 
     /// Fits without progress reports: [`LstmTrainer`] run to its end.
@@ -181,15 +226,49 @@ impl Learner for LstmModel {
         params.validate()?;
         let saved: SavedLstm = serde_json::from_value(weights)
             .map_err(|error| format!("the LSTM weights are malformed: {error}"))?;
-        saved.weights.check(
+        let mut weights = saved.weights;
+        weights.check(
             vocabulary.len(),
             params.embedding,
             params.hidden,
             params.layers,
         )?;
+        match (params.output, &weights.factorised) {
+            (LstmOutput::Types, None) => {}
+            (LstmOutput::Factorised, Some(heads)) => {
+                let factors = Factors::new(vocabulary);
+                heads.check(
+                    factors.verbs.len(),
+                    factors.resources.len(),
+                    params.embedding,
+                    params.hidden,
+                    window,
+                )?;
+                // The type table is derived: rebuilt rather than trusted.
+                weights.embedding =
+                    heads.input_embedding(&factors.type_verb, &factors.type_resource);
+            }
+            (output, _) => {
+                return Err(format!(
+                    "the LSTM's weights do not match its {} output",
+                    output.name()
+                ))
+            }
+        }
+        let mut seen_types = None;
+        if let Some(ids) = saved.seen_types {
+            let mut seen = vec![false; vocabulary.len()];
+            for id in ids {
+                *seen.get_mut(id as usize).ok_or_else(|| {
+                    format!("the LSTM's seen types name type {id}, beyond the vocabulary")
+                })? = true;
+            }
+            seen_types = Some(seen);
+        }
         Ok(Self {
             training: saved.training,
-            ..Self::from_weights(params, window, saved.weights)
+            seen_types,
+            ..Self::from_weights(params, window, weights, vocabulary)
         })
     }
 }
@@ -209,7 +288,49 @@ impl NextEventModel for LstmModel {
 
     fn distribution(&self, context: &[u32], out: &mut [f64]) {
         let context = &context[context.len().saturating_sub(self.window)..];
-        self.forward.distribution(context, out);
+        let Some(factors) = &self.factors else {
+            self.forward.distribution(context, out);
+            return;
+        };
+        // The vocabulary's types among the pairs, renormalised.
+        let mut pairs = vec![0.0; factors.pairs()];
+        self.forward
+            .pairs(context, &factors.type_resource, &mut pairs);
+        let mut total = 0.0;
+        for (id, p) in out.iter_mut().enumerate() {
+            *p = pairs[factors.pair_index(factors.type_verb[id], factors.type_resource[id])];
+            total += *p;
+        }
+        for p in out.iter_mut() {
+            *p /= total;
+        }
+    }
+
+    fn composes_pairs(&self) -> Option<&Factors> {
+        self.factors.as_ref()
+    }
+
+    fn seen_in_training(&self) -> Option<&[bool]> {
+        self.seen_types.as_deref()
+    }
+
+    fn pair_distribution_after(&self, history: &[u32], out: &mut [f64]) {
+        if let Some(factors) = &self.factors {
+            let context = &history[history.len().saturating_sub(self.window)..];
+            self.forward.pairs(context, &factors.type_resource, out);
+        }
+    }
+
+    fn pair_distribution(&self, context: &[u32], factors: &Factors, out: &mut [f64]) {
+        match &self.factors {
+            Some(own) if own == factors => self.pair_distribution_after(context, out),
+            _ => {
+                // Another layout: the types' probabilities on their own pairs.
+                let mut distribution = vec![0.0; self.vocabulary_size()];
+                self.distribution(context, &mut distribution);
+                factors.spread(&distribution, out);
+            }
+        }
     }
 
     fn history(&self) -> Option<&[EpochRecord]> {
@@ -228,10 +349,17 @@ impl NextEventModel for LstmModel {
             #[serde(flatten)]
             weights: &'a LstmWeights,
             training: &'a Option<TrainingSummary>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            seen_types: Option<Vec<u32>>,
         }
         serde_json::to_value(Saving {
             weights: self.forward.weights(),
             training: &self.training,
+            seen_types: self.seen_types.as_ref().map(|seen| {
+                (0..seen.len() as u32)
+                    .filter(|&id| seen[id as usize])
+                    .collect()
+            }),
         })
         .unwrap_or_default()
     }

@@ -13,7 +13,13 @@
 use rand::rngs::ChaCha8Rng;
 use rand::{RngExt, SeedableRng};
 
+use super::lstm_factorised::FactorisedWeights;
 use super::lstm_weights::{LayerWeights, LstmWeights, Matrix, GATE_ORDER};
+use super::Factors;
+
+/// Keeps the factorised heads' draws apart from the trunk's (same seed), so that the trunk
+/// starts as the type output's does.
+const FACTORISED_STREAM: u64 = 0xD1B5_4A32_D192_ED03;
 
 /// Sizes of the network.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,7 +60,46 @@ pub(crate) fn initial_weights(shape: Shape, seed: u64) -> LstmWeights {
         layers,
         output: glorot(&mut rng, hidden, vocabulary),
         output_bias: vec![0.0; vocabulary],
+        factorised: None,
     }
+}
+
+/// Initial weights of the factorised output ([`super::LstmOutput::Factorised`]) for `factors`
+/// and a context of `window` events: the type output's trunk, no type logits, and heads drawn
+/// like the layers they resemble (embeddings uniform in ±0.05, output layers Glorot-uniform,
+/// biases zero).
+pub(crate) fn initial_factorised(
+    shape: Shape,
+    factors: &Factors,
+    window: usize,
+    seed: u64,
+) -> LstmWeights {
+    let mut weights = initial_weights(shape, seed);
+    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ FACTORISED_STREAM);
+    let (verbs, resources) = (factors.verbs.len(), factors.resources.len());
+    let hidden = shape.hidden;
+    let heads = FactorisedWeights {
+        verb_embedding: uniform(&mut rng, verbs, shape.embedding, 0.05),
+        resource_embedding: uniform(&mut rng, resources, shape.embedding, 0.05),
+        verb_output: glorot(&mut rng, hidden, verbs),
+        verb_bias: vec![0.0; verbs],
+        resource_hidden: glorot(&mut rng, hidden, hidden),
+        resource_hidden_bias: vec![0.0; hidden],
+        verb_resource_hidden: uniform(&mut rng, verbs, hidden, 0.05),
+        resource_output: glorot(&mut rng, hidden, resources),
+        resource_bias: vec![0.0; resources],
+        verb_resource_bias: Matrix::zeros(verbs, resources),
+        copy_attention: glorot(&mut rng, hidden, window),
+        copy_attention_bias: vec![0.0; window],
+        copy_gate: glorot(&mut rng, hidden, 1).data,
+        copy_gate_bias: 0.0,
+        verb_copy_gate: vec![0.0; verbs],
+    };
+    weights.embedding = heads.input_embedding(&factors.type_verb, &factors.type_resource);
+    weights.output = Matrix::zeros(hidden, 0);
+    weights.output_bias = Vec::new();
+    weights.factorised = Some(heads);
+    weights
 }
 
 fn uniform(rng: &mut ChaCha8Rng, rows: usize, cols: usize, limit: f64) -> Matrix {

@@ -1,6 +1,8 @@
 //! The LSTM network as a burn module, for training (and as the reference the hand-written
-//! inference is tested against): embedding → LSTM layers → dropout → linear. Built from and
-//! exported to the plain weights of [`LstmWeights`].
+//! inference is tested against): embedding → LSTM layers → dropout → linear, or with the
+//! factorised output (`lstm_factorised_net`) verb and resource embeddings → LSTM layers →
+//! dropout → the verb, resource and copy heads. Built from and exported to the plain weights of
+//! [`LstmWeights`].
 //!
 //! burn's `Lstm` keeps one `GateController` per gate, each an input and a hidden `Linear`; the
 //! input ones carry the bias, the hidden ones have none, so that the four gates together are
@@ -14,13 +16,18 @@ use burn::module::{Module, Param};
 use burn::nn::{Embedding, GateController, Initializer, Linear, Lstm, LstmConfig};
 use burn::tensor::{Device, Int, Tensor, TensorData};
 
+use super::lstm_factorised_net::FactorisedHeads;
 use super::lstm_weights::{LayerWeights, LstmWeights, Matrix, GATE_ORDER};
+use super::Factors;
 
+/// Exactly one of (`embedding`, `output`) and `factorised` is present: the type output's or the
+/// factorised output's ends around the shared layers.
 #[derive(Module, Debug)]
 pub(crate) struct LstmNet {
-    embedding: Embedding,
+    embedding: Option<Embedding>,
     layers: Vec<Lstm>,
-    output: Linear,
+    output: Option<Linear>,
+    factorised: Option<FactorisedHeads>,
 }
 
 /// Multipliers of inverted dropout for one batch: 0 for a dropped unit, `1 / (1 - p)` for a kept
@@ -32,14 +39,14 @@ pub(crate) struct DropoutMasks {
     pub output: Tensor<2>,
 }
 
-fn param2(matrix: &Matrix, device: &Device) -> Param<Tensor<2>> {
+pub(crate) fn param2(matrix: &Matrix, device: &Device) -> Param<Tensor<2>> {
     Param::from_data(
         TensorData::new(matrix.data.clone(), [matrix.rows, matrix.cols]),
         device,
     )
 }
 
-fn param1(values: &[f32], device: &Device) -> Param<Tensor<1>> {
+pub(crate) fn param1(values: &[f32], device: &Device) -> Param<Tensor<1>> {
     Param::from_data(TensorData::new(values.to_vec(), [values.len()]), device)
 }
 
@@ -56,7 +63,7 @@ fn gate_block(matrix: &Matrix, block: usize, hidden: usize) -> Matrix {
     }
 }
 
-fn read(tensor: Tensor<2>) -> Matrix {
+pub(crate) fn read(tensor: Tensor<2>) -> Matrix {
     let [rows, cols] = tensor.dims();
     Matrix {
         rows,
@@ -65,7 +72,7 @@ fn read(tensor: Tensor<2>) -> Matrix {
     }
 }
 
-fn read_values(data: TensorData) -> Vec<f32> {
+pub(crate) fn read_values(data: TensorData) -> Vec<f32> {
     // The tensors are created as f32 and stay f32; converting is a no-op then.
     data.try_into_vec_as::<f32>()
         .unwrap_or_else(|error| unreachable!("a float tensor reads as f32: {error:?}"))
@@ -104,22 +111,36 @@ impl LstmNet {
                 lstm
             })
             .collect();
-        Self {
-            embedding: Embedding {
-                weight: param2(&weights.embedding, device),
+        match &weights.factorised {
+            Some(heads) => Self {
+                embedding: None,
+                layers,
+                output: None,
+                factorised: Some(FactorisedHeads::from_weights(heads, device)),
             },
-            layers,
-            output: Linear {
-                weight: param2(&weights.output, device),
-                bias: Some(param1(&weights.output_bias, device)),
+            None => Self {
+                embedding: Some(Embedding {
+                    weight: param2(&weights.embedding, device),
+                }),
+                layers,
+                output: Some(Linear {
+                    weight: param2(&weights.output, device),
+                    bias: Some(param1(&weights.output_bias, device)),
+                }),
+                factorised: None,
             },
         }
     }
 
-    /// The current parameters as plain weights.
-    pub fn to_weights(&self) -> LstmWeights {
-        let embedding = read(self.embedding.weight.val());
-        let layers = self
+    /// The factorised heads, for a network of the factorised output.
+    pub fn factorised(&self) -> Option<&FactorisedHeads> {
+        self.factorised.as_ref()
+    }
+
+    /// The current parameters as plain weights; `factors` derive the type embedding of the
+    /// factorised output.
+    pub fn to_weights(&self, factors: &Factors) -> LstmWeights {
+        let layers: Vec<LayerWeights> = self
             .layers
             .iter()
             .map(|lstm| {
@@ -158,23 +179,51 @@ impl LstmNet {
                 }
             })
             .collect();
-        let output = read(self.output.weight.val());
-        let output_bias = match &self.output.bias {
+        let hidden = layers
+            .first()
+            .map_or(0, |layer: &LayerWeights| layer.recurrent.rows);
+        if let Some(heads) = &self.factorised {
+            let heads = heads.to_weights();
+            return LstmWeights {
+                gate_order: GATE_ORDER.into(),
+                embedding: heads.input_embedding(&factors.type_verb, &factors.type_resource),
+                layers,
+                output: Matrix::zeros(hidden, 0),
+                output_bias: Vec::new(),
+                factorised: Some(heads),
+            };
+        }
+        let (embedding, output) = match (&self.embedding, &self.output) {
+            (Some(embedding), Some(output)) => (embedding, output),
+            _ => unreachable!("a network without factorised heads has the type output"),
+        };
+        let output_bias = match &output.bias {
             Some(bias) => read_values(bias.val().into_data()),
-            None => vec![0.0; output.cols],
+            None => vec![0.0; output.weight.dims()[1]],
         };
         LstmWeights {
             gate_order: GATE_ORDER.into(),
-            embedding,
+            embedding: read(embedding.weight.val()),
             layers,
-            output,
+            output: read(output.weight.val()),
             output_bias,
+            factorised: None,
         }
     }
 
-    /// Logits `[batch, vocabulary]` for contexts `[batch, window]`; `masks` during training.
+    /// Logits `[batch, vocabulary]` for contexts `[batch, window]`; `masks` during training. For
+    /// the type output only.
     pub fn forward(&self, contexts: Tensor<2, Int>, masks: Option<&DropoutMasks>) -> Tensor<2> {
-        let mut sequence = self.embedding.forward(contexts);
+        let (embedding, output) = match (&self.embedding, &self.output) {
+            (Some(embedding), Some(output)) => (embedding, output),
+            _ => unreachable!("called on a network of the type output"),
+        };
+        output.forward(self.last_hidden(embedding.forward(contexts), masks))
+    }
+
+    /// The last layer's final hidden state `[batch, hidden]` for an input sequence `[batch,
+    /// window, embedding]`, dropped out by `masks` during training.
+    pub fn last_hidden(&self, mut sequence: Tensor<3>, masks: Option<&DropoutMasks>) -> Tensor<2> {
         let last = self.layers.len() - 1;
         let mut hidden = None;
         for (index, lstm) in self.layers.iter().enumerate() {
@@ -189,11 +238,10 @@ impl LstmNet {
             }
         }
         let hidden = hidden.unwrap_or_else(|| unreachable!("at least one layer"));
-        let hidden = match masks {
+        match masks {
             Some(masks) => hidden * masks.output.clone(),
             None => hidden,
-        };
-        self.output.forward(hidden)
+        }
     }
 }
 

@@ -4,7 +4,9 @@
 //! [`Learner`](super::Learner) implementation for the CLI loops over the steps and reports each.
 //!
 //! burn's own `Learner` does not run in WASM, so the loop is explicit: forward, cross-entropy,
-//! `backward`, `GradientsParams::from_grads`, Adam's `step` at the schedule's rate. Mini-batches
+//! `backward`, `GradientsParams::from_grads`, Adam's `step` at the schedule's rate. With the
+//! factorised output ([`super::LstmOutput`]) the loss is the verb's cross-entropy plus the
+//! resource's, under the actual verb (`lstm_factorised_net`). Mini-batches
 //! are the training windows shuffled each epoch by a generator seeded from the fit's seed; the
 //! initial weights and the dropout masks come from seeded generators the trainer owns (see
 //! `lstm_init`), so a seed reproduces the weights, the history and the predictions.
@@ -23,11 +25,12 @@ use rand::{RngExt, SeedableRng};
 use serde::{Deserialize, Serialize};
 
 use super::lstm::LstmModel;
-use super::lstm_init::{initial_weights, Shape};
+use super::lstm_factorised_net::FactorisedBatch;
+use super::lstm_init::{initial_factorised, initial_weights, Shape};
 use super::lstm_net::{DropoutMasks, LstmNet};
 use super::lstm_schedule::Schedule;
 use super::lstm_weights::LstmWeights;
-use super::{EpochRecord, FitData, FitError, LstmParams};
+use super::{EpochRecord, Factors, FitData, FitError, LstmOutput, LstmParams};
 use crate::dataset::Windows;
 use crate::evaluate::evaluate;
 use crate::vocabulary::Vocabulary;
@@ -94,6 +97,7 @@ pub struct LstmTrainer {
     params: LstmParams,
     window: usize,
     vocabulary: Vocabulary,
+    factors: Factors,
     train: Windows,
     /// The validation windows, or the training windows when there are none.
     validation: Windows,
@@ -147,7 +151,13 @@ impl LstmTrainer {
             hidden: params.hidden,
             layers: params.layers,
         };
-        let initial = initial_weights(shape, data.seed);
+        let factors = Factors::new(data.vocabulary);
+        let initial = match params.output {
+            LstmOutput::Types => initial_weights(shape, data.seed),
+            LstmOutput::Factorised => {
+                initial_factorised(shape, &factors, data.train.window, data.seed)
+            }
+        };
         // Nothing here draws from burn's generator (it is process-wide, see `lstm_init`), but
         // seed it all the same so that any draw burn makes internally repeats too.
         let device = Device::flex().autodiff();
@@ -170,6 +180,7 @@ impl LstmTrainer {
         let mut trainer = Self {
             window: data.train.window,
             vocabulary: data.vocabulary.clone(),
+            factors,
             train: data.train.clone(),
             validation,
             device,
@@ -284,24 +295,39 @@ impl LstmTrainer {
     /// update was made).
     fn train_batch(&mut self, start: usize, end: usize) -> f64 {
         let size = end - start;
-        let window = self.window;
-        let mut contexts = Vec::with_capacity(size * window);
-        let mut targets = Vec::with_capacity(size);
-        for &index in &self.order[start..end] {
-            let index = index as usize;
-            contexts.extend(self.train.context(index).iter().map(|&id| i64::from(id)));
-            targets.push(i64::from(self.train.target(index)));
-        }
-        let contexts =
-            Tensor::<2, Int>::from_data(TensorData::new(contexts, [size, window]), &self.device);
-        let targets = Tensor::<1, Int>::from_data(TensorData::new(targets, [size]), &self.device);
         let masks = self.dropout_masks(size);
         let net = self
             .net
             .take()
             .unwrap_or_else(|| unreachable!("the network is back after every step"));
-        let logits = net.forward(contexts, masks.as_ref());
-        let loss = self.loss.forward(logits, targets);
+        let loss = match net.factorised() {
+            Some(heads) => {
+                let indices = self.order[start..end].iter().map(|&index| index as usize);
+                let batch = FactorisedBatch::new(&self.train, indices, &self.factors, &self.device);
+                let input =
+                    heads.embed(batch.context_verbs.clone(), batch.context_resources.clone());
+                let h = net.last_hidden(input, masks.as_ref());
+                heads.loss(h, &batch, &self.loss)
+            }
+            None => {
+                let window = self.window;
+                let mut contexts = Vec::with_capacity(size * window);
+                let mut targets = Vec::with_capacity(size);
+                for &index in &self.order[start..end] {
+                    let index = index as usize;
+                    contexts.extend(self.train.context(index).iter().map(|&id| i64::from(id)));
+                    targets.push(i64::from(self.train.target(index)));
+                }
+                let contexts = Tensor::<2, Int>::from_data(
+                    TensorData::new(contexts, [size, window]),
+                    &self.device,
+                );
+                let targets =
+                    Tensor::<1, Int>::from_data(TensorData::new(targets, [size]), &self.device);
+                self.loss
+                    .forward(net.forward(contexts, masks.as_ref()), targets)
+            }
+        };
         let value = f64::from(loss.clone().into_scalar::<f32>());
         if !value.is_finite() {
             self.net = Some(net);
@@ -354,7 +380,7 @@ impl LstmTrainer {
         self.net
             .as_ref()
             .unwrap_or_else(|| unreachable!("the network is back after every step"))
-            .to_weights()
+            .to_weights(&self.factors)
     }
 
     fn end_epoch(&mut self, epoch: usize) -> (EpochRecord, Option<StopReason>) {
@@ -362,8 +388,12 @@ impl LstmTrainer {
         let train_loss = self.loss_sum / self.loss_windows.max(1) as f64;
         self.loss_sum = 0.0;
         self.loss_windows = 0;
-        let snapshot =
-            LstmModel::from_weights(self.params.clone(), self.window, self.current_weights());
+        let snapshot = LstmModel::from_weights(
+            self.params.clone(),
+            self.window,
+            self.current_weights(),
+            &self.vocabulary,
+        );
         let measured = evaluate(&snapshot, &self.validation, &self.vocabulary, &[]);
         let record = EpochRecord {
             epoch,
@@ -398,13 +428,16 @@ impl LstmTrainer {
     /// The best epoch's model (the initial weights if no epoch finished), with the history.
     pub fn finish(self) -> LstmModel {
         let stop = self.stopped.unwrap_or(StopReason::Interrupted);
+        let seen = crate::evaluate::seen_in_training(&self.train, self.vocabulary.len());
         LstmModel::trained(
             self.params,
             self.window,
             self.best,
+            &self.vocabulary,
             self.history,
             self.schedule.best_epoch(),
             stop,
         )
+        .with_seen_types(seen)
     }
 }

@@ -7,9 +7,14 @@
 //! - per layer, `input`: `d_in × 4H` (`d_in` = `E` for the first layer, `H` after it),
 //!   `recurrent`: `H × 4H`, `bias`: `4H`; the four gate blocks of `4H` are in the order input,
 //!   forget, cell candidate, output (`i f g o`, as Keras stores them);
-//! - `output`: `H × V` and `output_bias`: `V`, giving the logits of the next event.
+//! - `output`: `H × V` and `output_bias`: `V`, giving the logits of the next event; with the
+//!   factorised output they are `H × 0` and empty, `factorised` holds the heads instead, and
+//!   `embedding` is derived from its verb and resource embeddings
+//!   ([`FactorisedWeights::input_embedding`]).
 
 use serde::{Deserialize, Serialize};
+
+use super::lstm_factorised::FactorisedWeights;
 
 /// The order of the four gate blocks in every `4H`-wide matrix and bias.
 pub const GATE_ORDER: &str = "ifgo";
@@ -35,7 +40,7 @@ impl Matrix {
         &self.data[row * self.cols..(row + 1) * self.cols]
     }
 
-    fn check(&self, name: &str, rows: usize, cols: usize) -> Result<(), String> {
+    pub(crate) fn check(&self, name: &str, rows: usize, cols: usize) -> Result<(), String> {
         if self.rows != rows || self.cols != cols {
             return Err(format!(
                 "the LSTM's {name} matrix is {}×{}, expected {rows}×{cols}",
@@ -53,7 +58,7 @@ impl Matrix {
     }
 }
 
-fn check_finite(name: &str, values: &[f32]) -> Result<(), String> {
+pub(crate) fn check_finite(name: &str, values: &[f32]) -> Result<(), String> {
     match values.iter().position(|value| !value.is_finite()) {
         Some(at) => Err(format!("the LSTM's {name} has a non-finite value at {at}")),
         None => Ok(()),
@@ -77,6 +82,10 @@ pub struct LstmWeights {
     pub layers: Vec<LayerWeights>,
     pub output: Matrix,
     pub output_bias: Vec<f32>,
+    /// The factorised output's heads ([`super::LstmOutput::Factorised`]); absent in files of
+    /// the type output.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub factorised: Option<FactorisedWeights>,
 }
 
 impl LstmWeights {
@@ -131,10 +140,16 @@ impl LstmWeights {
             }
             check_finite(&name("bias"), &layer.bias)?;
         }
-        self.output.check("output", hidden, vocabulary)?;
-        if self.output_bias.len() != vocabulary {
+        // The factorised heads are checked by their owner, which knows the factors.
+        let outputs = if self.factorised.is_some() {
+            0
+        } else {
+            vocabulary
+        };
+        self.output.check("output", hidden, outputs)?;
+        if self.output_bias.len() != outputs {
             return Err(format!(
-                "the LSTM's output bias has {} values, expected {vocabulary}",
+                "the LSTM's output bias has {} values, expected {outputs}",
                 self.output_bias.len()
             ));
         }

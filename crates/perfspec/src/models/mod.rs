@@ -16,6 +16,8 @@ mod baselines;
 mod bn;
 mod compose;
 mod lstm;
+mod lstm_factorised;
+mod lstm_factorised_net;
 mod lstm_forward;
 mod lstm_init;
 mod lstm_net;
@@ -33,6 +35,7 @@ pub use baselines::{BaselineParams, MostFrequentModel, RepeatLastModel};
 pub use bn::{BayesianNetwork, BnParams, CptSmoothing, StructureScore};
 pub use compose::{ComposeModel, ComposeParams, PairExplanation, MAX_COPY_REACH};
 pub use lstm::{lstm_step_detail, LstmModel, TrainingSummary};
+pub use lstm_factorised::{FactorisedWeights, LstmOutput};
 pub use lstm_trainer::{BatchReport, LstmTrainer, StepOutcome, StopReason};
 pub use lstm_weights::LstmWeights;
 pub use model_file::{LoadedModel, ModelFile, ModelFileError};
@@ -159,6 +162,20 @@ impl Factors {
         verb as usize * self.resources.len() + resource as usize
     }
 
+    /// Puts each type's probability in `distribution` (by type id) on its own pair of `out`
+    /// and nothing elsewhere: how a distribution over whole types reads as one over pairs.
+    /// Ids these factors do not know are left out.
+    pub fn spread(&self, distribution: &[f64], out: &mut [f64]) {
+        out.fill(0.0);
+        for (id, &p) in distribution.iter().enumerate() {
+            if let (Some(&verb), Some(&resource)) =
+                (self.type_verb.get(id), self.type_resource.get(id))
+            {
+                out[self.pair_index(verb, resource)] += p;
+            }
+        }
+    }
+
     /// The event type a pair forms, if the vocabulary has it.
     pub fn type_of(&self, verb: u32, resource: u32) -> Option<u32> {
         self.pair_type.get(&(verb, resource)).copied()
@@ -215,6 +232,9 @@ pub struct LstmParams {
     pub min_learning_rate: f64,
     /// The k of the history's top-k validation accuracy: the run's k (the pipeline sets it).
     pub topk: usize,
+    /// What the output layer predicts: whole types, or verb and resource with a copy from the
+    /// context (see [`LstmOutput`]). Files and configurations without it have the type output.
+    pub output: LstmOutput,
 }
 
 /// The defaults: embedding 16, hidden 64, 1 layer, dropout 0.2, Adam at 0.01, batch 64, up to 50
@@ -240,6 +260,7 @@ impl Default for LstmParams {
             lr_patience: 2,
             min_learning_rate: 1e-4,
             topk: 9,
+            output: LstmOutput::Types,
         }
     }
 }
@@ -383,14 +404,7 @@ pub trait NextEventModel {
     fn pair_distribution(&self, context: &[u32], factors: &Factors, out: &mut [f64]) {
         let mut distribution = vec![0.0; self.vocabulary_size()];
         self.distribution(context, &mut distribution);
-        out.fill(0.0);
-        for (id, p) in distribution.into_iter().enumerate() {
-            if let (Some(&verb), Some(&resource)) =
-                (factors.type_verb.get(id), factors.type_resource.get(id))
-            {
-                out[factors.pair_index(verb, resource)] += p;
-            }
-        }
+        factors.spread(&distribution, out);
     }
 
     /// Which types of the vocabulary occurred in the model's training data, for a model that
@@ -474,6 +488,11 @@ pub fn fit(
 
 /// The `k` most probable event types, most probable first; ties go to the lower id.
 pub fn top_k(distribution: &[f64], k: usize) -> Vec<(u32, f64)> {
+    if k <= SMALL_K {
+        let mut ranked = Vec::with_capacity(k.min(distribution.len()));
+        small_top_k(distribution, k, &mut ranked);
+        return ranked;
+    }
     let mut ranked: Vec<(u32, f64)> = distribution
         .iter()
         .enumerate()
@@ -487,6 +506,32 @@ pub fn top_k(distribution: &[f64], k: usize) -> Vec<(u32, f64)> {
     ranked.truncate(k);
     ranked.sort_unstable_by(order);
     ranked
+}
+
+/// Up to this k, [`top_k`] keeps a sorted list of the best so far instead of selecting among
+/// every type: a prediction's top 9 (and a replay's plans, k up to 20, many per event) then
+/// cost one pass with a compare per type.
+const SMALL_K: usize = 32;
+
+/// [`top_k`] for small k into `ranked`, the same order: one pass over the ids in increasing
+/// order, so that a later type never ranks ahead of an earlier one of equal probability.
+fn small_top_k(distribution: &[f64], k: usize, ranked: &mut Vec<(u32, f64)>) {
+    use std::cmp::Ordering;
+    ranked.clear();
+    if k == 0 {
+        return;
+    }
+    for (id, &p) in distribution.iter().enumerate() {
+        if ranked.len() == k {
+            let &(_, last) = ranked.last().expect("k > 0");
+            if p.total_cmp(&last) != Ordering::Greater {
+                continue;
+            }
+            ranked.pop();
+        }
+        let at = ranked.partition_point(|&(_, q)| q.total_cmp(&p) != Ordering::Less);
+        ranked.insert(at, (id as u32, p));
+    }
 }
 
 /// How many event types rank ahead of `target` (0 = it is the top prediction), with the same
@@ -535,6 +580,33 @@ mod tests {
         assert_eq!(rank_of(&distribution, 3), 4);
         assert_eq!(top_k(&distribution, 10).len(), 5);
         assert_eq!(argmax(&distribution), 1);
+    }
+
+    #[test]
+    fn small_and_large_k_rank_alike() {
+        // Ties, zeros, a NaN and repeated values, ranked by both paths of `top_k`.
+        let distribution: Vec<f64> = (0..300u32)
+            .map(|i| match i % 7 {
+                0 => 0.0,
+                1 => f64::from(i % 5) / 10.0,
+                2 => f64::NAN,
+                _ => f64::from((i * 37) % 101) / 1000.0,
+            })
+            .collect();
+        let mut all: Vec<(u32, f64)> = distribution
+            .iter()
+            .enumerate()
+            .map(|(id, &p)| (id as u32, p))
+            .collect();
+        all.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        for k in [0, 1, 2, 9, 20, SMALL_K, SMALL_K + 1, 300, 400] {
+            let top = top_k(&distribution, k);
+            let expected = &all[..k.min(all.len())];
+            assert_eq!(top.len(), expected.len(), "k {k}");
+            for (got, want) in top.iter().zip(expected) {
+                assert_eq!(got.0, want.0, "k {k}");
+            }
+        }
     }
 
     #[test]

@@ -80,6 +80,15 @@ impl NgramModel {
         }
     }
 
+    /// How many training windows ended with `context` (at most the window's length), 0 for
+    /// a context never seen.
+    pub fn context_total(&self, context: &[u32]) -> u32 {
+        self.orders
+            .get(context.len())
+            .and_then(|order| order.get(context))
+            .map_or(0, |followers| followers.total)
+    }
+
     /// Distinct contexts seen, per context length (0..=window).
     pub fn context_counts(&self) -> Vec<usize> {
         self.orders.iter().map(|order| order.len()).collect()

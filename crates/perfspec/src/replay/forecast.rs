@@ -7,7 +7,21 @@
 //! probable extensions. The ranking of each step does not depend on k, so one plan made with
 //! the largest k is cut to every smaller one.
 
+use rustc_hash::FxHashMap;
+
 use crate::models::{top_k, NextEventModel};
+
+/// Models that read at most this many latest events have their distributions remembered per
+/// context: a beam revisits the same few contexts at every event, so a plan then costs lookups
+/// instead of model calls. Models that read further (the compositional one reads hundreds of
+/// events) are asked every time.
+const MEMO_MAX_REACH: usize = 8;
+
+/// Probabilities the memo may hold before it starts afresh (64 MB of f64).
+const MEMO_MAX_VALUES: usize = 8 << 20;
+
+/// Type distributions by the context events they follow.
+type Memo = FxHashMap<Box<[u32]>, Box<[f64]>>;
 
 /// Makes plans with one model, reusing its buffers from one call to the next.
 pub struct Forecaster<'m> {
@@ -19,6 +33,11 @@ pub struct Forecaster<'m> {
     distribution: Vec<f64>,
     /// The tail of the history that the model reads, followed by a path's predicted events.
     context: Vec<u32>,
+    /// How many latest events the model reads.
+    reach: usize,
+    /// The type distribution after each context the model was asked about, keyed by the
+    /// events it reads, when that reach is short (see [`MEMO_MAX_REACH`]).
+    memo: Option<Memo>,
 }
 
 impl<'m> Forecaster<'m> {
@@ -32,6 +51,9 @@ impl<'m> Forecaster<'m> {
             pairs: Vec::new(),
             distribution: vec![0.0; types],
             context: Vec::new(),
+            reach: model.history_reach().max(model.window()),
+            memo: (model.history_reach().max(model.window()) <= MEMO_MAX_REACH)
+                .then(FxHashMap::default),
         }
     }
 
@@ -54,8 +76,7 @@ impl<'m> Forecaster<'m> {
             .filter(|&(_, p)| p > 0.0)
             .map(|(id, p)| (vec![id], p))
             .collect();
-        let reach = self.model.history_reach().max(self.model.window());
-        let tail = &history[history.len().saturating_sub(reach)..];
+        let tail = &history[history.len().saturating_sub(self.reach)..];
         let mut marginal = vec![0.0; self.types];
         for _ in 1..horizon {
             marginal.fill(0.0);
@@ -100,10 +121,26 @@ impl<'m> Forecaster<'m> {
         steps
     }
 
+    /// [`Self::ask_model`]'s answer into `distribution`, from the memo where it has it.
+    fn type_distribution(&mut self, history: &[u32]) {
+        let read = &history[history.len().saturating_sub(self.reach)..];
+        if let Some(known) = self.memo.as_ref().and_then(|memo| memo.get(read)) {
+            self.distribution.copy_from_slice(known);
+            return;
+        }
+        self.ask_model(history);
+        if let Some(memo) = &mut self.memo {
+            if (memo.len() + 1) * self.types > MEMO_MAX_VALUES {
+                memo.clear();
+            }
+            memo.insert(read.into(), self.distribution.as_slice().into());
+        }
+    }
+
     /// The model's probability of each type of the vocabulary after `history`: its own
     /// distribution, or for a model of verb × resource pairs the probability of each type's
     /// pair (pairs that are no type are left out: no event can have them).
-    fn type_distribution(&mut self, history: &[u32]) {
+    fn ask_model(&mut self, history: &[u32]) {
         match self.model.composes_pairs() {
             Some(factors) => {
                 self.pairs.clear();

@@ -71,6 +71,7 @@
 mod candidates;
 mod cost;
 mod forecast;
+mod report;
 mod run;
 mod stats;
 mod timeline;
@@ -78,11 +79,14 @@ mod verifier;
 
 use serde::{Deserialize, Serialize};
 
-pub use candidates::candidate_share;
+pub use candidates::{candidate_share, CandidateRanks};
 pub use cost::VerificationCost;
 pub use forecast::{forecast, Forecaster};
-pub use run::{replay, replay_model, BestChoice, ReplayReport, ReplayRow};
-pub use stats::{best_under_budget, quantile, ResponseSummary};
+pub use report::{assemble_report, check_split};
+pub use run::{
+    replay, replay_model, BestChoice, PlannedReplay, ReplayReport, ReplayRow, TimelineSummary,
+};
+pub use stats::{best_under_budget, ResponseSummary};
 pub use timeline::{test_timeline, Timeline};
 pub use verifier::{simulate, Arrival, Outcome, VerifierSettings};
 
@@ -214,6 +218,15 @@ impl ReplayConfig {
     /// The grid's horizons, ascending, each once.
     pub fn horizon_values(&self) -> Vec<usize> {
         sorted_unique(&self.horizons)
+    }
+
+    /// Every point of the grid, in the rows' order: k ascending, then horizon ascending.
+    pub fn points(&self) -> Vec<(usize, usize)> {
+        let horizons = self.horizon_values();
+        self.k_values()
+            .into_iter()
+            .flat_map(|k| horizons.iter().map(move |&horizon| (k, horizon)))
+            .collect()
     }
 
     /// The verifier's settings for one point of the grid.

@@ -11,9 +11,10 @@ use crate::pipeline::{run_job, PipelineError, TrainConfig};
 use crate::prepare::PreparedData;
 use crate::progress::{report, Cancelled, Progress, Stage};
 
-use super::candidates::candidate_share;
+use super::candidates::CandidateRanks;
 use super::forecast::Forecaster;
-use super::stats::{best_under_budget, ResponseSummary};
+use super::report::{assemble_report, check_split};
+use super::stats::ResponseSummary;
 use super::timeline::{test_timeline, Timeline};
 use super::verifier::{simulate, Arrival};
 use super::ReplayConfig;
@@ -124,23 +125,8 @@ pub fn replay(
 ) -> Result<ReplayReport, PipelineError> {
     train.validate().map_err(PipelineError::Invalid)?;
     config.validate().map_err(PipelineError::Invalid)?;
-    if train.split == SplitMode::Random {
-        return Err(PipelineError::Invalid(
-            "the replay needs each sequence's test part as a stretch of time: use the \
-             chronological split (or the paper's)"
-                .into(),
-        ));
-    }
+    check_split(train.split).map_err(PipelineError::Invalid)?;
     let (costs, unknown) = config.cost.resolve(&data.vocabulary);
-    let mut notes = Vec::new();
-    if !unknown.is_empty() {
-        notes.push(format!(
-            "the cost file names {} type{} that the log does not have (ignored): {}",
-            unknown.len(),
-            if unknown.len() == 1 { "" } else { "s" },
-            unknown.join(", ")
-        ));
-    }
     let jobs = train.jobs();
     let mut timelines: Vec<(usize, Windows, Timeline)> = Vec::new();
     let mut rows = Vec::new();
@@ -187,56 +173,19 @@ pub fn replay(
         rows.extend(model_rows);
     }
     report(progress, Stage::Training, 1.0, "done")?;
-    let timed = timelines.iter().all(|(_, _, timeline)| timeline.timed());
-    if let Some(reason) = timelines
+    let models: Vec<ModelKind> = jobs.iter().map(|job| job.model).collect();
+    let windows: Vec<(usize, &Timeline)> = timelines
         .iter()
-        .find_map(|(_, _, timeline)| timeline.untimed.clone())
-    {
-        notes.push(reason);
-    }
-    if let Some((window, _, timeline)) = timelines
-        .iter()
-        .filter(|(_, _, timeline)| timeline.timed() && timeline.adjusted > 0)
-        .max_by_key(|(_, _, timeline)| timeline.adjusted)
-    {
-        notes.push(format!(
-            "{} of the {} replayed events at window {window} had a receive time missing or \
-             earlier than an event before them in their sequence, and arrive with that event \
-             instead (the file order is the API server's write order; ordering events by time, \
-             a prepare option, replays them in receive order)",
-            timeline.adjusted,
-            timeline.events + timeline.stretches.len()
-        ));
-    }
-    let best = if timed {
-        let mut models: Vec<ModelKind> = Vec::new();
-        for job in &jobs {
-            if !models.contains(&job.model) {
-                models.push(job.model);
-            }
-        }
-        best_per_model(&rows, &models, config)
-    } else {
-        Vec::new()
-    };
-    Ok(ReplayReport {
-        split: train.split,
-        optimistic: train.split.is_optimistic(),
-        timed,
-        config: config.clone(),
-        timelines: timelines
-            .iter()
-            .map(|(window, _, timeline)| TimelineSummary {
-                window: *window,
-                events: timeline.events,
-                sequences: timeline.stretches.len(),
-                adjusted_times: timeline.adjusted,
-            })
-            .collect(),
-        notes,
+        .map(|(window, _, timeline)| (*window, timeline))
+        .collect();
+    Ok(assemble_report(
+        train.split,
+        config,
+        &unknown,
+        &windows,
+        &models,
         rows,
-        best,
-    })
+    ))
 }
 
 /// Replays one fitted model over `timeline` (made by [`test_timeline`] from `test`, the test
@@ -252,51 +201,121 @@ pub fn replay_model(
     config: &ReplayConfig,
     tick: &mut dyn FnMut() -> bool,
 ) -> Result<Vec<ReplayRow>, Cancelled> {
-    let (ks, horizons) = (config.k_values(), config.horizon_values());
-    let k_max = ks.last().copied().unwrap_or(1);
-    let horizon_max = horizons.last().copied().unwrap_or(1);
-    let arrivals = arrivals(model, test, timeline, k_max, horizon_max, config.beam);
-    let timed = timeline.timed();
-    let baseline = timed.then(|| {
-        let outcome = simulate(&arrivals, costs, config.settings(0, 1).baseline());
-        ResponseSummary::of(&outcome.responses_ms)
-    });
-    let kind: ModelKind = model.kind();
-    let mut rows = Vec::with_capacity(ks.len() * horizons.len());
-    for &k in &ks {
-        for &horizon in &horizons {
-            if !tick() {
-                return Err(Cancelled);
-            }
-            let outcome = timed.then(|| simulate(&arrivals, costs, config.settings(k, horizon)));
-            let summary = outcome
-                .as_ref()
-                .map(|outcome| ResponseSummary::of(&outcome.responses_ms));
-            rows.push(ReplayRow {
-                model: kind.name().into(),
-                approach: kind.approach().into(),
-                window: test.window,
-                k,
-                horizon,
-                events: timeline.events,
-                candidate_share: candidate_share(&arrivals, k, horizon),
-                ready_share: outcome.as_ref().map(|outcome| outcome.ready_share()),
-                under_way_share: outcome.as_ref().map(|outcome| outcome.under_way_share()),
-                response_ms_mean: summary.map(|summary| summary.mean),
-                response_ms_median: summary.map(|summary| summary.median),
-                response_ms_p99: summary.map(|summary| summary.p99),
-                baseline_ms: baseline.map(|summary| summary.mean),
-                baseline_ms_median: baseline.map(|summary| summary.median),
-                baseline_ms_p99: baseline.map(|summary| summary.p99),
-                work_per_event_ms: outcome.as_ref().map(|outcome| outcome.work_per_event_ms()),
-                wasted_share: outcome.as_ref().map(|outcome| outcome.wasted_share()),
-                precomputed_per_event: outcome
-                    .as_ref()
-                    .map(|outcome| outcome.precomputed as f64 / outcome.measured().max(1) as f64),
-            });
+    let planned = PlannedReplay::new(model, test, timeline, costs, config);
+    let points = config.points();
+    let mut rows = Vec::with_capacity(points.len());
+    // Points are independent replays of the same plans: natively they run side by side, a
+    // batch per core (each point is a whole pass over the timeline, milliseconds to seconds).
+    for batch in points.chunks(parallelism()) {
+        if !tick() {
+            return Err(Cancelled);
         }
+        if let [(k, horizon)] = batch {
+            rows.push(planned.row(costs, config, *k, *horizon));
+            continue;
+        }
+        let planned = &planned;
+        std::thread::scope(|scope| {
+            let replays: Vec<_> = batch
+                .iter()
+                .map(|&(k, horizon)| scope.spawn(move || planned.row(costs, config, k, horizon)))
+                .collect();
+            rows.extend(
+                replays
+                    .into_iter()
+                    .map(|replay| replay.join().expect("a replay point does not panic")),
+            );
+        });
     }
     Ok(rows)
+}
+
+/// Points replayed at once: the cores there are (at most 8), one in WebAssembly, where the
+/// worker has no threads.
+fn parallelism() -> usize {
+    if cfg!(target_arch = "wasm32") {
+        1
+    } else {
+        std::thread::available_parallelism().map_or(1, |cores| cores.get().min(8))
+    }
+}
+
+/// One fitted model's plans over one timeline, made once (the costly part: every model call),
+/// from which each point of the grid is replayed on its own ([`PlannedReplay::row`]), so that
+/// a caller that must yield between steps (the page's worker) can.
+pub struct PlannedReplay {
+    arrivals: Vec<Arrival>,
+    candidates: CandidateRanks,
+    timed: bool,
+    baseline: Option<ResponseSummary>,
+    kind: ModelKind,
+    window: usize,
+    events: usize,
+}
+
+impl PlannedReplay {
+    /// Plans every event of `timeline` with `config`'s largest k and horizon and replays the
+    /// baseline; `test` and `costs` as [`replay_model`] takes them.
+    pub fn new(
+        model: &dyn NextEventModel,
+        test: &Windows,
+        timeline: &Timeline,
+        costs: &[f64],
+        config: &ReplayConfig,
+    ) -> Self {
+        let k_max = config.k_values().last().copied().unwrap_or(1);
+        let horizon_max = config.horizon_values().last().copied().unwrap_or(1);
+        let arrivals = arrivals(model, test, timeline, k_max, horizon_max, config.beam);
+        let candidates = CandidateRanks::new(&arrivals, k_max, horizon_max);
+        let timed = timeline.timed();
+        let baseline = timed.then(|| {
+            let outcome = simulate(&arrivals, costs, config.settings(0, 1).baseline());
+            ResponseSummary::of(&outcome.responses_ms)
+        });
+        Self {
+            arrivals,
+            candidates,
+            timed,
+            baseline,
+            kind: model.kind(),
+            window: test.window,
+            events: timeline.events,
+        }
+    }
+
+    /// The row of one point of the grid (`k` and `horizon` at most those planned with); the
+    /// same `costs` and `config` as given to [`PlannedReplay::new`].
+    pub fn row(&self, costs: &[f64], config: &ReplayConfig, k: usize, horizon: usize) -> ReplayRow {
+        let outcome = self
+            .timed
+            .then(|| simulate(&self.arrivals, costs, config.settings(k, horizon)));
+        let summary = outcome
+            .as_ref()
+            .map(|outcome| ResponseSummary::of(&outcome.responses_ms));
+        let baseline = self.baseline;
+        ReplayRow {
+            model: self.kind.name().into(),
+            approach: self.kind.approach().into(),
+            window: self.window,
+            k,
+            horizon,
+            events: self.events,
+            candidate_share: self.candidates.share(k, horizon),
+            ready_share: outcome.as_ref().map(|outcome| outcome.ready_share()),
+            under_way_share: outcome.as_ref().map(|outcome| outcome.under_way_share()),
+            response_ms_mean: summary.map(|summary| summary.mean),
+            response_ms_median: summary.map(|summary| summary.median),
+            response_ms_p99: summary.map(|summary| summary.p99),
+            baseline_ms: baseline.map(|summary| summary.mean),
+            baseline_ms_median: baseline.map(|summary| summary.median),
+            baseline_ms_p99: baseline.map(|summary| summary.p99),
+            work_per_event_ms: outcome.as_ref().map(|outcome| outcome.work_per_event_ms()),
+            wasted_share: outcome.as_ref().map(|outcome| outcome.wasted_share()),
+            precomputed_per_event: outcome
+                .as_ref()
+                .map(|outcome| outcome.precomputed as f64 / outcome.measured().max(1) as f64),
+        }
+    }
 }
 
 /// The arrivals of the timeline with the plan made on each (none on the last of a sequence),
@@ -341,42 +360,4 @@ fn arrivals(
     // Stable: each sequence keeps its order, as its times never decrease.
     arrivals.sort_by(|a, b| a.time_ms.total_cmp(&b.time_ms));
     arrivals
-}
-
-/// Each model's best point within the budget, in the order the models were listed.
-fn best_per_model(
-    rows: &[ReplayRow],
-    models: &[ModelKind],
-    config: &ReplayConfig,
-) -> Vec<BestChoice> {
-    let mut best = Vec::new();
-    for kind in models {
-        let own: Vec<&ReplayRow> = rows.iter().filter(|row| row.model == kind.name()).collect();
-        let points: Vec<(f64, f64, f64, usize, usize)> = own
-            .iter()
-            .map(|row| {
-                (
-                    row.response_ms_median.unwrap_or(f64::INFINITY),
-                    row.response_ms_mean.unwrap_or(f64::INFINITY),
-                    row.work_per_event_ms.unwrap_or(f64::INFINITY),
-                    row.k,
-                    row.horizon,
-                )
-            })
-            .collect();
-        if let Some(index) = best_under_budget(&points, config.budget_ms) {
-            let row = own[index];
-            best.push(BestChoice {
-                model: row.model.clone(),
-                window: row.window,
-                k: row.k,
-                horizon: row.horizon,
-                response_ms_median: points[index].0,
-                response_ms_mean: points[index].1,
-                work_per_event_ms: points[index].2,
-                baseline_ms_median: row.baseline_ms_median.unwrap_or(f64::NAN),
-            });
-        }
-    }
-    best
 }

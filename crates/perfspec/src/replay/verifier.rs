@@ -8,6 +8,7 @@
 use std::collections::VecDeque;
 
 use rustc_hash::FxHashMap;
+use smallvec::SmallVec;
 
 use super::{OnArrival, Reuse};
 
@@ -156,8 +157,9 @@ struct Job {
     speculative: bool,
     /// Per prediction: the last event (numbered from 1 within its sequence) it may answer.
     covers_until: u64,
-    /// The sequences whose latest plan wants it, while it is queued.
-    owners: Vec<u32>,
+    /// The sequences whose latest plan wants it, while it is queued (most often one: no
+    /// allocation per job).
+    owners: SmallVec<[u32; 2]>,
     /// It answered at least one event.
     used: bool,
     /// The plan that last asked for it, so that a plan handles each job once.
@@ -186,6 +188,11 @@ struct Verifier<'a> {
     /// Events seen so far per sequence.
     seen: FxHashMap<u32, u64>,
     outcome: Outcome,
+    /// Slots of `jobs` free for reuse: precomputations dropped before they started, which
+    /// nothing refers to any more. Without reuse, a large k × h makes millions of jobs.
+    free: Vec<usize>,
+    /// A plan's order of precomputations, kept between plans for its buffer.
+    order: Vec<usize>,
 }
 
 impl<'a> Verifier<'a> {
@@ -203,6 +210,8 @@ impl<'a> Verifier<'a> {
             plans: 0,
             seen: FxHashMap::default(),
             outcome: Outcome::default(),
+            free: Vec::new(),
+            order: Vec::new(),
         }
     }
 
@@ -380,7 +389,7 @@ impl<'a> Verifier<'a> {
     ) -> usize {
         // A job made running is an inline verification, off the workers.
         let started = matches!(state, State::Running { .. });
-        self.jobs.push(Job {
+        let job = Job {
             event_type,
             sequence,
             cost: self.costs[event_type as usize],
@@ -389,15 +398,24 @@ impl<'a> Verifier<'a> {
             speculative,
             covers_until,
             owners: if speculative {
-                vec![sequence]
+                smallvec::smallvec![sequence]
             } else {
-                Vec::new()
+                SmallVec::new()
             },
             used: false,
             plan: 0,
             waiting: Vec::new(),
-        });
-        self.jobs.len() - 1
+        };
+        match self.free.pop() {
+            Some(id) => {
+                self.jobs[id] = job;
+                id
+            }
+            None => {
+                self.jobs.push(job);
+                self.jobs.len() - 1
+            }
+        }
     }
 
     /// The plan made on the `number`-th event of a sequence replaces that sequence's queued
@@ -410,7 +428,8 @@ impl<'a> Verifier<'a> {
         let time = arrival.time_ms;
         let horizon = self.settings.horizon.min(arrival.plan.len());
         let covers_until = number + horizon as u64;
-        let mut order = Vec::new();
+        let mut order = std::mem::take(&mut self.order);
+        order.clear();
         for step in &arrival.plan[..horizon] {
             for &event_type in step.iter().take(self.settings.k) {
                 let key = (scope, event_type);
@@ -444,9 +463,11 @@ impl<'a> Verifier<'a> {
         for &id in &self.planned {
             let job = &mut self.jobs[id];
             if job.state == State::Queued && job.speculative && job.plan != plan_id {
-                job.owners.retain(|&owner| owner != sequence);
+                job.owners.retain(|owner| *owner != sequence);
                 if job.owners.is_empty() {
+                    // Queued, never started: once out of `planned` below, nothing refers to it.
                     job.state = State::Dropped;
+                    self.free.push(id);
                     let key = (scope, job.event_type);
                     if self.current.get(&key) == Some(&id) {
                         self.current.remove(&key);
@@ -459,7 +480,8 @@ impl<'a> Verifier<'a> {
             let job = &jobs[id];
             job.state == State::Queued && job.speculative && job.plan != plan_id
         });
-        self.planned.extend(order);
+        self.planned.extend(order.iter().copied());
+        self.order = order;
     }
 
     /// Whether a plan on the `number`-th event keeps job `id` rather than asking again.

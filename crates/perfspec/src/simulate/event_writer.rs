@@ -657,20 +657,8 @@ fn write_status(line: &mut String, request: &Request<'_>) {
     line.push_str("},");
 }
 
-fn push_number(line: &mut String, mut value: u64) {
-    let mut digits = [0u8; 20];
-    let mut count = 0;
-    loop {
-        digits[count] = b'0' + (value % 10) as u8;
-        count += 1;
-        value /= 10;
-        if value == 0 {
-            break;
-        }
-    }
-    for digit in digits[..count].iter().rev() {
-        line.push(*digit as char);
-    }
+fn push_number(line: &mut String, value: u64) {
+    line.push_str(itoa::Buffer::new().format(value));
 }
 
 fn push_padded(line: &mut String, value: u64, width: u32) {
@@ -681,40 +669,27 @@ fn push_padded(line: &mut String, value: u64, width: u32) {
     }
 }
 
-/// `YYYY-MM-DDTHH:MM:SS` of a second since the Unix epoch (proleptic Gregorian, UTC).
+/// `YYYY-MM-DDTHH:MM:SS` of a second since the Unix epoch (proleptic Gregorian, UTC); the
+/// simulated clock stays within the years `time` represents.
 fn format_second(second: u64) -> [u8; 19] {
-    let days = (second / 86_400) as i64;
-    let in_day = second % 86_400;
-    // Howard Hinnant's days-to-civil conversion.
-    let shifted = days + 719_468;
-    let era = shifted.div_euclid(146_097);
-    let day_of_era = shifted.rem_euclid(146_097);
-    let year_of_era =
-        (day_of_era - day_of_era / 1_460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let month_index = (5 * day_of_year + 2) / 153;
-    let day = day_of_year - (153 * month_index + 2) / 5 + 1;
-    let month = if month_index < 10 {
-        month_index + 3
-    } else {
-        month_index - 9
-    };
-    let year = year_of_era + era * 400 + i64::from(month <= 2);
-
+    let moment = i64::try_from(second)
+        .ok()
+        .and_then(|second| time::OffsetDateTime::from_unix_timestamp(second).ok())
+        .expect("a simulated second within time's range");
     let mut text = *b"0000-00-00T00:00:00";
-    let mut put = |at: usize, value: u64, width: usize| {
+    let mut put = |at: usize, value: u32, width: usize| {
         let mut value = value;
         for position in (at..at + width).rev() {
             text[position] = b'0' + (value % 10) as u8;
             value /= 10;
         }
     };
-    put(0, year.max(0) as u64, 4);
-    put(5, month as u64, 2);
-    put(8, day as u64, 2);
-    put(11, in_day / 3_600, 2);
-    put(14, in_day / 60 % 60, 2);
-    put(17, in_day % 60, 2);
+    put(0, moment.year().max(0) as u32, 4);
+    put(5, u32::from(u8::from(moment.month())), 2);
+    put(8, u32::from(moment.day()), 2);
+    put(11, u32::from(moment.hour()), 2);
+    put(14, u32::from(moment.minute()), 2);
+    put(17, u32::from(moment.second()), 2);
     text
 }
 

@@ -7,13 +7,17 @@
 //! others only patched). A model of whole types cannot rank them; this one scores
 //!
 //! ```text
-//! P(v, r | history) = λ · P_type(v_r | last w events)
-//!                   + (1 − λ) · P_verb(v | last w verbs) · P_res(r | v, history)
-//! P_res(r | v, h)   = π_v(0) · P_gen(r | v, last resource) + Σ_j π_v(j) · [r is the nearest r_{t−j}]
+//! P(v, r | h) ∝ λ(h) · P_type(v_r | last w events)
+//!             + (1 − λ(h)) · P_verb(v | last w verbs) · P_res(r | v, h)
+//!             + c · P_cache(v_r | h)
+//! λ(h)        = λ₀ · n / (n + κ)        n: training windows whose context ended with h's last type
+//! P_res(r | v, h) = π_v(0) · P_gen(r | v, last resource) + Σ_j π_v(j) · [r is the nearest r_{t−j}]
 //! ```
 //!
 //! - `P_type` is the whole-type n-gram (interpolated Witten-Bell), restricted to the types seen
-//!   in training: where a context recurs, whole types are the sharpest evidence.
+//!   in training: where a context recurs, whole types are the sharpest evidence. Its share is
+//!   gated by the evidence for the last type (κ, the type gate): after a type rarely or never
+//!   seen in training, whole types say little and verb × resource carries the prediction.
 //! - `P_verb` is the same n-gram over the verbs alone, which recur far more than whole types.
 //! - `π_v(j)`, the copy: how often, in training, the next event with verb `v` had the resource
 //!   of the event `j` back (`j` up to the copy reach) rather than none of them (`π_v(0)`),
@@ -23,11 +27,15 @@
 //! - `P_gen` generates a resource from the counts: given the verb, backing off (Witten-Bell) to
 //!   the resource that follows the last one, to resource frequencies, to a uniform choice among
 //!   the resources seen in training.
+//! - `P_cache`, weight `c`: an interpolated Witten-Bell n-gram (contexts up to the cache order)
+//!   counted afresh over the latest events (the cache reach), so that the model follows a
+//!   cluster whose behaviour moved since training, new types included, without refitting.
 //!
 //! Candidates are every verb seen in training with every resource seen in training or in the
 //! history; the evaluation ranks the next event among all of them (see
 //! [`NextEventModel::composes_pairs`]), not only among the vocabulary's types. Predictions read
-//! the whole sequence so far (the online setting), up to the copy reach, not only the window.
+//! the whole sequence so far (the online setting), up to the copy and cache reaches, not only the
+//! window. The parameters and the validation figures that chose them: [`ComposeParams`].
 
 mod params;
 mod resource_counts;
@@ -36,7 +44,7 @@ use std::cell::RefCell;
 
 use serde::{Deserialize, Serialize};
 
-pub use params::{ComposeParams, MAX_COPY_REACH};
+pub use params::{ComposeParams, MAX_CACHE_ORDER, MAX_COPY_REACH};
 use resource_counts::{ResourceCounts, SavedResourceCounts};
 
 use super::{report_fit, Factors, FitData, Learner, ModelKind, NextEventModel, NgramModel};
@@ -53,6 +61,9 @@ pub struct ComposeModel {
     params: ComposeParams,
     window: usize,
     factors: Factors,
+    /// Each type's index among the pairs ([`Factors::pair_index`]), looked up per event of the
+    /// cache's reach.
+    type_pairs: Vec<u32>,
     /// The whole-type n-gram.
     types: NgramModel,
     /// The n-gram of verbs alone.
@@ -74,17 +85,30 @@ struct Scratch {
     verbs: Vec<f64>,
     verb_context: Vec<u32>,
     generated: Vec<f64>,
-    given_verb: Vec<f64>,
     /// Resources of the recent events, the last first, each at its nearest distance only.
     recent: Vec<(u32, usize)>,
+    /// Per resource: already in `recent` (cleared after each use).
+    recent_marks: Vec<bool>,
     pairs: Vec<f64>,
+    /// The cache part's followers: the type after each place where the latest events recur,
+    /// with how many of them recur there (the longest matching context).
+    followers: Vec<(u32, usize)>,
+    /// Per type, a bit per cache order: already counted as a distinct follower at that order.
+    follower_marks: Vec<u8>,
+    /// Per type, its events within the cache's reach, and the types counted there.
+    tail_counts: Vec<u32>,
+    tail_types: Vec<u32>,
 }
 
 impl ComposeModel {
     fn empty(params: ComposeParams, vocabulary: &Vocabulary, window: usize) -> Self {
         let factors = Factors::new(vocabulary);
         let (verbs, resources) = (factors.verbs.len(), factors.resources.len());
+        let type_pairs = (0..vocabulary.len())
+            .map(|id| factors.pair_index(factors.type_verb[id], factors.type_resource[id]) as u32)
+            .collect();
         Self {
+            type_pairs,
             window,
             types: NgramModel::fit(&Windows::new(window), vocabulary.len()),
             verbs: NgramModel::fit(&Windows::new(window), verbs),
@@ -131,7 +155,7 @@ impl ComposeModel {
             return;
         }
         let context = &history[history.len().saturating_sub(self.window)..];
-        let lambda = self.params.type_weight;
+        let lambda = self.type_weight_after(context);
 
         // Whole types where they were seen in training.
         scratch.types.resize(self.seen_types.len(), 0.0);
@@ -139,8 +163,7 @@ impl ComposeModel {
         restrict(&mut scratch.types, &self.seen_types);
         for (id, &p) in scratch.types.iter().enumerate() {
             if p > 0.0 {
-                let pair = factors.pair_index(factors.type_verb[id], factors.type_resource[id]);
-                out[pair] += lambda * p;
+                out[self.type_pairs[id] as usize] += lambda * p;
             }
         }
 
@@ -171,6 +194,7 @@ impl ComposeModel {
 
         // Resources of the recent history at their nearest distance.
         scratch.recent.clear();
+        scratch.recent_marks.resize(resource_count, false);
         for (back, &id) in history
             .iter()
             .rev()
@@ -178,13 +202,17 @@ impl ComposeModel {
             .enumerate()
         {
             let resource = factors.type_resource[id as usize];
-            if !scratch.recent.iter().any(|&(r, _)| r == resource) {
+            let mark = &mut scratch.recent_marks[resource as usize];
+            if !*mark {
+                *mark = true;
                 scratch.recent.push((resource, back + 1));
             }
         }
+        for &(resource, _) in &scratch.recent {
+            scratch.recent_marks[resource as usize] = false;
+        }
 
         let prior = self.params.copy_prior;
-        scratch.given_verb.resize(resource_count, 0.0);
         for verb in 0..verb_count {
             let p_verb = (1.0 - lambda) * scratch.verbs[verb];
             if p_verb <= 0.0 {
@@ -197,78 +225,108 @@ impl ComposeModel {
                     / (verb_total + prior)
             };
             let base = verb * resource_count;
-            scratch.given_verb.copy_from_slice(&scratch.generated);
-            counts.by_verb.witten_bell(verb, &mut scratch.given_verb);
-            let generate = p_verb * pi(0);
-            for (slot, &p) in out[base..base + resource_count]
-                .iter_mut()
-                .zip(&scratch.given_verb)
-            {
-                *slot += generate * p;
-            }
+            counts.by_verb.add_witten_bell(
+                verb,
+                &scratch.generated,
+                p_verb * pi(0),
+                &mut out[base..base + resource_count],
+            );
             for &(resource, distance) in &scratch.recent {
                 out[base + resource as usize] += p_verb * pi(distance);
             }
         }
-        self.add_cache(history, out, &mut scratch.verb_context);
+        self.add_cache(history, out, scratch);
         let total: f64 = out.iter().sum();
         if total > 0.0 {
+            let scale = total.recip();
             for p in out.iter_mut() {
-                *p /= total;
+                *p *= scale;
             }
         }
     }
 
+    /// The whole-type n-gram's share after `context`: the type weight, scaled down by the
+    /// evidence gate where the last event's type was rarely (or never) a context in training,
+    /// since there whole types say little and verb × resource must carry the prediction.
+    fn type_weight_after(&self, context: &[u32]) -> f64 {
+        let (weight, gate) = (self.params.type_weight, self.params.type_gate);
+        match context.last() {
+            Some(&last) if gate > 0.0 => {
+                let seen = self.types.context_total(&[last]) as f64;
+                weight * seen / (seen + gate)
+            }
+            _ => weight,
+        }
+    }
+
     /// Adds the recent history's own statistics, with weight [`ComposeParams::cache_weight`]:
-    /// what followed the last event's type within the cache reach (Witten-Bell), backed off to
-    /// how often each type occurred there. The counts above are frozen at training; a cluster
+    /// what followed the latest 1..=cache order events where they recur within the cache reach
+    /// (interpolated Witten-Bell), down to how often each type occurred there. The counts above are frozen at training; a cluster
     /// that moves to new software repeats its new types within minutes, and this part follows
     /// it without refitting (the online setting) at a cost bounded by the reach.
-    fn add_cache(&self, history: &[u32], out: &mut [f64], seen: &mut Vec<u32>) {
+    fn add_cache(&self, history: &[u32], out: &mut [f64], scratch: &mut Scratch) {
         let weight = self.params.cache_weight;
         let tail = &history[history.len().saturating_sub(self.params.cache_reach)..];
-        let Some((&last, earlier)) = tail.split_last() else {
-            return;
-        };
-        if weight <= 0.0 || earlier.is_empty() {
+        let n = tail.len();
+        if weight <= 0.0 || n < 2 {
             return;
         }
-        let factors = &self.factors;
-        let pair = |id: u32| {
-            factors.pair_index(
-                factors.type_verb[id as usize],
-                factors.type_resource[id as usize],
-            )
-        };
-        // What followed the last event's type earlier in the tail, and how many distinct types.
-        seen.clear();
-        let mut followers = 0usize;
-        for (position, &id) in earlier.iter().enumerate() {
-            if id == last {
-                followers += 1;
-                let next = tail[position + 1];
-                if !seen.contains(&next) {
-                    seen.push(next);
+        let pair = |id: u32| self.type_pairs[id as usize] as usize;
+        // One pass finds every earlier place where the latest 1..=order events recur; the type
+        // after it follows each of those contexts. Distinct followers per order are marked in a
+        // bit per order, and the unigram counted per type, so that nothing is searched or
+        // allocated per call.
+        let order = self.params.cache_order.min(n - 1);
+        let mut followers = [0usize; MAX_CACHE_ORDER + 1];
+        let mut distinct = [0usize; MAX_CACHE_ORDER + 1];
+        scratch.followers.clear();
+        scratch.tail_types.clear();
+        scratch.follower_marks.resize(self.seen_types.len(), 0);
+        scratch.tail_counts.resize(self.seen_types.len(), 0);
+        let first = tail[0];
+        scratch.tail_counts[first as usize] += 1;
+        scratch.tail_types.push(first);
+        for end in 1..n {
+            let next = tail[end];
+            let count = &mut scratch.tail_counts[next as usize];
+            if *count == 0 {
+                scratch.tail_types.push(next);
+            }
+            *count += 1;
+            if tail[end - 1] != tail[n - 1] {
+                continue;
+            }
+            let matched = 1 + (1..order.min(end))
+                .take_while(|&back| tail[end - 1 - back] == tail[n - 1 - back])
+                .count();
+            let marks = &mut scratch.follower_marks[next as usize];
+            for level in 1..=matched {
+                followers[level] += 1;
+                if *marks & (1 << level) == 0 {
+                    *marks |= 1 << level;
+                    distinct[level] += 1;
                 }
             }
+            scratch.followers.push((next, matched));
         }
-        let distinct = seen.len();
-        let back_off = if followers == 0 {
-            1.0
-        } else {
-            distinct as f64 / (followers + distinct) as f64
-        };
-        let unigram = weight * back_off / tail.len() as f64;
-        for &id in tail {
-            out[pair(id)] += unigram;
-        }
-        if followers > 0 {
-            let bigram = weight / (followers + distinct) as f64;
-            for (position, &id) in earlier.iter().enumerate() {
-                if id == last {
-                    out[pair(tail[position + 1])] += bigram;
-                }
+        // Interpolated Witten-Bell from the longest context down: each level keeps
+        // `followers / (followers + distinct)` of what it has left and hands the rest down.
+        let mut share = [0.0; MAX_CACHE_ORDER + 1];
+        let mut left = weight;
+        for level in (1..=order).rev() {
+            if followers[level] > 0 {
+                share[level] = left / (followers[level] + distinct[level]) as f64;
+                left *= distinct[level] as f64 / (followers[level] + distinct[level]) as f64;
             }
+        }
+        for &(next, matched) in &scratch.followers {
+            scratch.follower_marks[next as usize] = 0;
+            out[pair(next)] += share[1..=matched].iter().sum::<f64>();
+        }
+        let unigram = left / n as f64;
+        for &id in &scratch.tail_types {
+            let count = std::mem::take(&mut scratch.tail_counts[id as usize]);
+            out[pair(id)] += unigram * f64::from(count);
         }
     }
 
@@ -452,10 +510,8 @@ impl NextEventModel for ComposeModel {
         pairs.resize(self.factors.pairs(), 0.0);
         self.score(history, &mut pairs);
         let mut total = 0.0;
-        for (id, p) in out.iter_mut().enumerate() {
-            *p = pairs[self
-                .factors
-                .pair_index(self.factors.type_verb[id], self.factors.type_resource[id])];
+        for (p, &pair) in out.iter_mut().zip(&self.type_pairs) {
+            *p = pairs[pair as usize];
             total += *p;
         }
         if total > 0.0 {
@@ -489,16 +545,10 @@ impl NextEventModel for ComposeModel {
         if std::ptr::eq(factors, &self.factors) || factors == &self.factors {
             self.score(context, out);
         } else {
+            // Another vocabulary's pairs: only the whole-type answer maps onto them.
             let mut distribution = vec![0.0; self.vocabulary_size()];
             self.distribution(context, &mut distribution);
-            out.fill(0.0);
-            for (id, p) in distribution.into_iter().enumerate() {
-                if let (Some(&v), Some(&r)) =
-                    (factors.type_verb.get(id), factors.type_resource.get(id))
-                {
-                    out[factors.pair_index(v, r)] += p;
-                }
-            }
+            factors.spread(&distribution, out);
         }
     }
 
@@ -575,12 +625,46 @@ mod tests {
         let model = fitted(&events, &vocabulary);
         let factors = model.composes_pairs().unwrap().clone();
         let mut pairs = vec![0.0; factors.pairs()];
-        model.pair_distribution_after(&[0, 1, 4], &mut pairs);
+        let history: Vec<u32> = events.iter().copied().chain([4]).collect();
+        model.pair_distribution_after(&history, &mut pairs);
         assert!((pairs.iter().sum::<f64>() - 1.0).abs() < 1e-9);
         let delete_secrets = factors.pair_index(1, 2);
         let top = super::super::top_k(&pairs, 1)[0].0 as usize;
         assert_eq!(top, delete_secrets, "{pairs:?}");
         assert!(!model.seen_in_training().unwrap()[5]);
+    }
+
+    #[test]
+    fn the_cache_follows_the_latest_two_events_where_they_recur() {
+        // a = get_a, x = get_x, b = get_b, d = get_d. After "a x" came b; after "c x", d.
+        let vocabulary = vocabulary(&["get_a", "get_x", "get_b", "get_c", "get_d"]);
+        let mut model = fitted(&[0, 1, 2, 3, 1, 4], &vocabulary);
+        let history = [0, 1, 2, 3, 1, 4, 0, 1];
+        let (b, d) = (2, 4);
+        let mut cached = |order: usize| {
+            model.params.cache_order = order;
+            let mut out = vec![0.0; model.factors.pairs()];
+            let mut scratch = Scratch::default();
+            model.add_cache(&history, &mut out, &mut scratch);
+            let at = |id: usize| {
+                out[model
+                    .factors
+                    .pair_index(model.factors.type_verb[id], model.factors.type_resource[id])]
+            };
+            let (weight, total) = (model.params.cache_weight, out.iter().sum::<f64>());
+            assert!((total - weight).abs() < 1e-12, "{total} vs {weight}");
+            (at(b), at(d))
+        };
+        let (b1, d1) = cached(1);
+        assert!(
+            (b1 - d1).abs() < 1e-12,
+            "one event of context cannot tell b from d"
+        );
+        let (b2, d2) = cached(2);
+        assert!(
+            b2 > 2.0 * d2,
+            "two events of context: b ({b2}) well above d ({d2})"
+        );
     }
 
     #[test]

@@ -57,6 +57,22 @@ impl CountTable {
         }
     }
 
+    /// Adds `weight` × [`Self::witten_bell`]'s estimate for `row` over `lower` into `out`, in
+    /// one pass (the compositional model does this per verb on every prediction).
+    pub fn add_witten_bell(&self, row: usize, lower: &[f64], weight: f64, out: &mut [f64]) {
+        let (total, distinct) = (self.totals[row] as f64, self.distinct[row] as f64);
+        if total == 0.0 {
+            for (slot, &p) in out.iter_mut().zip(lower) {
+                *slot += weight * p;
+            }
+            return;
+        }
+        let scale = weight / (total + distinct);
+        for ((slot, &p), &count) in out.iter_mut().zip(lower).zip(self.row(row)) {
+            *slot += (count as f64 + distinct * p) * scale;
+        }
+    }
+
     /// The non-zero cells as `(row, column, count)`, for a model file.
     pub fn saved(&self) -> Vec<(u32, u32, u32)> {
         self.counts
@@ -206,6 +222,11 @@ mod tests {
         let expected = [11.0 / 18.0, 2.0 / 18.0, 5.0 / 18.0];
         for (a, b) in p.iter().zip(expected) {
             assert!((a - b).abs() < 1e-12, "{p:?}");
+        }
+        let mut added = vec![1.0; 3];
+        table.add_witten_bell(0, &[1.0 / 3.0; 3], 2.0, &mut added);
+        for (a, b) in added.iter().zip(expected) {
+            assert!((a - (1.0 + 2.0 * b)).abs() < 1e-12, "{added:?}");
         }
         let mut untouched = vec![0.5, 0.25, 0.25];
         table.witten_bell(1, &mut untouched);
