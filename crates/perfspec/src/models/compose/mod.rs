@@ -296,9 +296,10 @@ impl ComposeModel {
             if tail[end - 1] != tail[n - 1] {
                 continue;
             }
-            let matched = 1 + (1..order.min(end))
-                .take_while(|&back| tail[end - 1 - back] == tail[n - 1 - back])
-                .count();
+            let matched = 1
+                + (1..order.min(end))
+                    .take_while(|&back| tail[end - 1 - back] == tail[n - 1 - back])
+                    .count();
             let marks = &mut scratch.follower_marks[next as usize];
             for level in 1..=matched {
                 followers[level] += 1;
