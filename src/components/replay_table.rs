@@ -2,7 +2,7 @@
 //! window, k and horizon, and each model's best point under the work budget.
 
 use leptos::prelude::*;
-use perfspec::replay::{OnArrival, ReplayReport, ReplayRow};
+use perfspec::replay::{ReplayReport, ReplayRow};
 
 use crate::format;
 use crate::state::AppState;
@@ -37,18 +37,9 @@ pub fn ReplayResults() -> impl IntoView {
 fn ReplayReportView(report: ReplayReport) -> impl IntoView {
     let config = &report.config;
     let settings = format!(
-        "Test events of the {} split in time order; verification {}, lookup {} ms, {} worker{}, {}, {}, beam {}.",
+        "Test events of the {} split in time order; {}.",
         report.split.label(),
-        config.cost.describe(),
-        config.lookup_ms,
-        config.workers,
-        if config.workers == 1 { "" } else { "s" },
-        config.reuse.describe(),
-        match config.on_arrival {
-            OnArrival::Inline => "verified inline on arrival",
-            OnArrival::Queued => "queued on arrival",
-        },
-        config.beam,
+        config.describe(),
     );
     let windows = report
         .timelines

@@ -193,19 +193,9 @@ fn table(report: &ReplayReport) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "Proactive replay of the test events ({}): verification {}, lookup {} ms, {} worker{}, \
-         {}, {} on arrival, beam {}",
+        "Proactive replay of the test events ({}): {}",
         report.split.label(),
-        config.cost.describe(),
-        config.lookup_ms,
-        config.workers,
-        if config.workers == 1 { "" } else { "s" },
-        config.reuse.describe(),
-        match config.on_arrival {
-            OnArrival::Inline => "verified inline",
-            OnArrival::Queued => "queued",
-        },
-        config.beam
+        config.describe()
     );
     for timeline in &report.timelines {
         let _ = writeln!(

@@ -17,24 +17,15 @@
 //! one of them is then a type never seen in training. It is harsher than a real novelty (the
 //! deleted type's resource may be rare in the history), so only its movements count.
 
+mod common;
+
 use perfspec::dataset::{split_windows, SplitMode, Windows};
 use perfspec::evaluate::{evaluate, seen_in_training};
 use perfspec::models::{ComposeModel, ComposeParams, FitData, Learner};
-use perfspec::prepare::{prepare, PrepareOptions, PreparedData};
-use perfspec::Ingestor;
+use perfspec::prepare::PreparedData;
 
 /// Validation events ranked per held-out type.
 const HELD_OUT_EVENTS: usize = 10;
-
-fn read(path: &str, options: &PrepareOptions) -> PreparedData {
-    let full = format!("{}/../../{path}", env!("CARGO_MANIFEST_DIR"));
-    let mut ingestor = Ingestor::default();
-    ingestor
-        .read_from(path, std::fs::File::open(&full).expect("a bundled log"))
-        .expect("readable");
-    let (records, _) = ingestor.finish();
-    prepare(&records, options)
-}
 
 fn fit(
     train: &Windows,
@@ -117,14 +108,7 @@ fn main() {
     }
     let params: ComposeParams = serde_json::from_value(params).expect("known keys");
     params.validate().expect("valid parameters");
-    let dev = read(
-        "sample_logs/events-dataset-dev.txt",
-        &PrepareOptions {
-            drop_deletecollection: true,
-            ..PrepareOptions::perfspec()
-        },
-    );
-    let sample = read("sample_logs/audit-logs.csv", &PrepareOptions::perfspec());
+    let (dev, sample) = (common::dev_sequence(), common::sample());
     for (name, data) in [("dev", &dev), ("sample", &sample)] {
         for &window in &windows {
             let split = split_windows(data, window, SplitMode::Chrono);

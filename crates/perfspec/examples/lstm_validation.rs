@@ -8,23 +8,13 @@
 //! deletecollection dropped) and the sample (`sample_logs/audit-logs.csv`) and prints top-1,
 //! top-9 and log-loss per data set, window, seed and output, then the means over seeds.
 
+mod common;
+
 use std::time::Instant;
 
 use perfspec::dataset::{split_windows, SplitMode, Windows};
 use perfspec::evaluate::{evaluate, seen_in_training, LOG_LOSS_FLOOR};
 use perfspec::models::{FitData, LstmModel, LstmOutput, LstmParams, NextEventModel};
-use perfspec::prepare::{prepare, PrepareOptions, PreparedData};
-use perfspec::Ingestor;
-
-fn read(path: &str, options: &PrepareOptions) -> PreparedData {
-    let full = format!("{}/../../{path}", env!("CARGO_MANIFEST_DIR"));
-    let mut ingestor = Ingestor::default();
-    ingestor
-        .read_from(path, std::fs::File::open(&full).expect("a bundled log"))
-        .expect("readable");
-    let (records, _) = ingestor.finish();
-    prepare(&records, options)
-}
 
 /// The log-loss of the distribution over the vocabulary's types (for the factorised output: its
 /// pairs that are types, renormalised), to tell the cost of ranking among all pairs apart.
@@ -59,20 +49,8 @@ fn main() {
     let params: LstmParams = serde_json::from_value(params).expect("known keys");
     params.validate().expect("valid parameters");
     let sets = [
-        (
-            "dev",
-            read(
-                "sample_logs/events-dataset-dev.txt",
-                &PrepareOptions {
-                    drop_deletecollection: true,
-                    ..PrepareOptions::perfspec()
-                },
-            ),
-        ),
-        (
-            "sample",
-            read("sample_logs/audit-logs.csv", &PrepareOptions::perfspec()),
-        ),
+        ("dev", common::dev_sequence()),
+        ("sample", common::sample()),
     ];
     for (name, data) in &sets {
         for &window in &windows {

@@ -229,6 +229,24 @@ impl ReplayConfig {
             .collect()
     }
 
+    /// The verifier's settings in words, as tables and the page head them: "verification
+    /// 600 ms, lookup 1 ms, 1 worker, results per prediction, verified inline on arrival, beam 5".
+    pub fn describe(&self) -> String {
+        format!(
+            "verification {}, lookup {} ms, {} worker{}, {}, {} on arrival, beam {}",
+            self.cost.describe(),
+            self.lookup_ms,
+            self.workers,
+            if self.workers == 1 { "" } else { "s" },
+            self.reuse.describe(),
+            match self.on_arrival {
+                OnArrival::Inline => "verified inline",
+                OnArrival::Queued => "queued",
+            },
+            self.beam
+        )
+    }
+
     /// The verifier's settings for one point of the grid.
     pub fn settings(&self, k: usize, horizon: usize) -> VerifierSettings {
         VerifierSettings {
