@@ -12,7 +12,7 @@
 
 use std::time::Duration;
 
-use perfspec::simulate::{simulate, SimulationConfig, SimulationLimit};
+use perfspec_simulate::{simulate, SimulationConfig, SimulationLimit};
 use perfspec::Ingestor;
 use wasm_bindgen_test::{console_log, wasm_bindgen_bench, wasm_bindgen_test_configure, Criterion};
 

@@ -4,7 +4,7 @@ use std::fs::File;
 use std::io::{self, BufWriter, ErrorKind, Write};
 use std::path::PathBuf;
 
-use perfspec::simulate::{simulate, SimulationConfig, SimulationLimit, SimulationStats};
+use perfspec_simulate::{simulate, SimulationConfig, SimulationLimit, SimulationStats};
 
 use crate::Failure;
 

@@ -5,7 +5,7 @@
 mod common;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use perfspec::simulate::{simulate, SimulationConfig, SimulationLimit};
+use perfspec_simulate::{simulate, SimulationConfig, SimulationLimit};
 
 const SLICE: usize = 4 << 20;
 

@@ -10,7 +10,7 @@ use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use perfspec::dataset::{split_windows, SplitMode};
 use perfspec::prepare::{prepare, PrepareOptions};
 use perfspec::replay::{replay_model, simulate, test_timeline, Arrival, Forecaster, ReplayConfig};
-use perfspec::simulate::{simulate as simulate_log, SimulationConfig, SimulationLimit};
+use perfspec_simulate::{simulate as simulate_log, SimulationConfig, SimulationLimit};
 use perfspec::NgramModel;
 
 /// Events (lines) of the simulated log; the paper's preset keeps about a third of them.

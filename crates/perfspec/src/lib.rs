@@ -21,7 +21,6 @@ pub mod record;
 pub mod repeated_run;
 pub mod replay;
 pub mod run_config;
-pub mod simulate;
 pub mod units;
 pub mod vocabulary;
 

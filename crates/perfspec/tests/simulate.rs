@@ -9,7 +9,7 @@ mod common;
 
 use common::real_log;
 use perfspec::prepare::{prepare, PrepareOptions};
-use perfspec::simulate::{simulate, SimulationConfig, SimulationLimit, SimulationStats};
+use perfspec_simulate::{simulate, SimulationConfig, SimulationLimit, SimulationStats};
 use perfspec::{AuditRecord, IngestReport, Ingestor, InputFormat};
 use serde_json::Value;
 

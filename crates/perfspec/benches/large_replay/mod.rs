@@ -10,7 +10,7 @@ use perfspec::models::{
 };
 use perfspec::prepare::{prepare, PrepareOptions};
 use perfspec::replay::{test_timeline, ReplayConfig, Timeline};
-use perfspec::simulate::{simulate, SimulationConfig, SimulationLimit};
+use perfspec_simulate::{simulate, SimulationConfig, SimulationLimit};
 use perfspec::{Ingestor, NextEventModel, NgramModel};
 
 /// Audit events (lines) of the simulated log; the paper's preset keeps about a sixth.

@@ -474,7 +474,7 @@ mod tests {
 
     #[test]
     fn answers_for_every_simulated_event_as_serde_does() {
-        use crate::simulate::{simulate, SimulationConfig, SimulationLimit};
+        use perfspec_simulate::{simulate, SimulationConfig, SimulationLimit};
         let mut bytes = Vec::new();
         let config = SimulationConfig {
             seed: 3,

@@ -10,8 +10,8 @@
 use rand::rngs::ChaCha8Rng;
 use rand::{Rng, RngExt, SeedableRng};
 
-use super::catalog::Api;
-use super::SimulationLimit;
+use crate::catalog::Api;
+use crate::SimulationLimit;
 
 /// Index of an [`Actor`] in the [`EventLog`].
 pub(crate) type ActorId = u16;
@@ -695,7 +695,7 @@ fn format_second(second: u64) -> [u8; 19] {
 
 #[cfg(test)]
 mod tests {
-    use super::super::catalog::{NAMESPACES, PODS, SECRETS};
+    use crate::catalog::{NAMESPACES, PODS, SECRETS};
     use super::*;
 
     fn log() -> EventLog {

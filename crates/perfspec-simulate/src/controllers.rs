@@ -6,13 +6,13 @@
 
 use rand::RngExt;
 
-use super::catalog::{
+use crate::catalog::{
     Api, WorkloadKind, CONFIGMAPS, CONTROLLERREVISIONS, CRDS, DAEMONSETS, DEPLOYMENTS, ENDPOINTS,
     ENDPOINTSLICES, EVENTS_V1, JOBS, LEASES, NAMESPACED_BUILTINS, NAMESPACES, PODS, PVCS,
     REPLICASETS, SERVICEACCOUNTS, STATEFULSETS,
 };
-use super::cluster::{pick, Cluster, Phase, Pod, PodStep, Task, MILLI, SECOND};
-use super::event_writer::{ActorId, Outcome, Query, Request};
+use crate::cluster::{pick, Cluster, Phase, Pod, PodStep, Task, MILLI, SECOND};
+use crate::event_writer::{ActorId, Outcome, Query, Request};
 
 impl Cluster {
     /// A workload controller acts on a new workload object.
@@ -300,7 +300,7 @@ impl Cluster {
                     self.log.push_hex(&mut self.scratch, 16);
                     self.log.emit(
                         kubelet,
-                        &Request::new("patch", &super::catalog::EVENTS, &namespace, &self.scratch),
+                        &Request::new("patch", &crate::catalog::EVENTS, &namespace, &self.scratch),
                     );
                 }
                 self.log

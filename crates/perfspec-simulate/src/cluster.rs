@@ -13,7 +13,7 @@ use rand::rngs::ChaCha8Rng;
 use rand::{RngExt, SeedableRng};
 use rustc_hash::FxHashSet;
 
-use super::catalog::{
+use crate::catalog::{
     self, Api, Chart, HookPhase, WorkloadKind, CHARTS, CLUSTERROLEBINDINGS, CLUSTERROLES,
     CONFIGMAPS, CSIDRIVERS, CSINODES, CSISTORAGECAPACITIES, DAEMONSETS, DEPLOYMENTS, ENDPOINTS,
     ENDPOINTSLICES, FLOWSCHEMAS, HPAS, INGRESSCLASSES, INGRESSES, JOBS, LEASES, LIMITRANGES,
@@ -22,9 +22,9 @@ use super::catalog::{
     ROLEBINDINGS, ROLES, RUNTIMECLASSES, SECRETS, SERVICEACCOUNTS, SERVICES, STATEFULSETS,
     STORAGECLASSES, VALIDATING_WEBHOOKS, VOLUMEATTACHMENTS,
 };
-use super::event_writer::{Actor, ActorId, EventLog, OpenWatch, Query, Request, Selector};
-use super::helm::HelmCommand;
-use super::SimulationLimit;
+use crate::event_writer::{Actor, ActorId, EventLog, OpenWatch, Query, Request, Selector};
+use crate::helm::HelmCommand;
+use crate::SimulationLimit;
 
 pub(super) const SECOND: u64 = 1_000_000;
 pub(super) const MILLI: u64 = 1_000;

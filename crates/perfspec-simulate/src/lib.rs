@@ -19,7 +19,7 @@
 //! drives a ChaCha8 generator and the simulated clock starts at a seed-chosen date in 2023).
 //!
 //! ```
-//! use perfspec::simulate::{simulate, SimulationConfig, SimulationLimit};
+//! use perfspec_simulate::{simulate, SimulationConfig, SimulationLimit};
 //!
 //! let mut log = Vec::new();
 //! let config = SimulationConfig { seed: 7, limit: SimulationLimit::Events(1_000) };

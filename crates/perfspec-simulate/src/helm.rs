@@ -13,9 +13,9 @@ use std::collections::VecDeque;
 
 use rand::RngExt;
 
-use super::catalog::{HookPhase, WorkloadKind, CRDS, JOBS, NAMESPACES, SECRETS};
-use super::cluster::{Cluster, Phase, Release, Task, MILLI, SECOND};
-use super::event_writer::{OpenWatch, Outcome, Query, Request, Selector};
+use crate::catalog::{HookPhase, WorkloadKind, CRDS, JOBS, NAMESPACES, SECRETS};
+use crate::cluster::{Cluster, Phase, Release, Task, MILLI, SECOND};
+use crate::event_writer::{OpenWatch, Outcome, Query, Request, Selector};
 
 const FIELD_MANAGER: Query<'static> = Query::Raw("?fieldManager=helm");
 /// The `--timeout` Helm waits for hooks with, as its watch asks the server.
@@ -464,7 +464,7 @@ impl Cluster {
 /// The requests of a phase's hooks: for each object, delete (before-hook-creation), update the
 /// release record, create; then wait for the job; then delete every object (hook-succeeded).
 /// Helm builds each hook object on its own, so a discovery precedes each step.
-fn push_hooks(ops: &mut VecDeque<HelmOp>, plan: &super::cluster::ChartPlan, phase: HookPhase) {
+fn push_hooks(ops: &mut VecDeque<HelmOp>, plan: &crate::cluster::ChartPlan, phase: HookPhase) {
     for hook in plan.hooks.iter().filter(|hook| hook.phase == phase) {
         for object in &hook.objects {
             ops.extend([
