@@ -2,7 +2,7 @@
 //! as a dashed one, so that the gain from a longer context reads along each line.
 
 use perfspec::units::percent;
-use perfspec::ResultRow;
+use perfspec::pipeline::ResultRow;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 

@@ -2,7 +2,7 @@
 //! log scale: the models differ by orders of magnitude (the paper's 1e-4 s against 0.06 s).
 
 use perfspec::units::seconds;
-use perfspec::ResultRow;
+use perfspec::pipeline::ResultRow;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 

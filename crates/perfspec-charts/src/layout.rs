@@ -3,7 +3,7 @@
 
 use perfspec::models::ModelKind;
 use perfspec::replay::ReplayRow;
-use perfspec::ResultRow;
+use perfspec::pipeline::ResultRow;
 use plotters::chart::MeshStyle;
 use std::ops::Range;
 

@@ -3,7 +3,7 @@
 
 use perfspec::evaluate::CURVE_MAX_K;
 use perfspec::units::percent;
-use perfspec::ResultRow;
+use perfspec::pipeline::ResultRow;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};

@@ -2,7 +2,7 @@
 //! with resources as rows (most events first), verbs as columns, the count in each cell and its
 //! colour on a log scale (a few resources hold most events).
 
-use perfspec::VocabularyEntry;
+use perfspec::prepare::vocabulary::VocabularyEntry;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};

@@ -2,7 +2,9 @@
 
 use std::path::{Path, PathBuf};
 
-use perfspec::{DatasetSummary, ResultRow, TrainReport};
+use perfspec::pipeline::DatasetSummary;
+use perfspec::pipeline::ResultRow;
+use perfspec::pipeline::TrainReport;
 use perfspec_charts::{Chart, ChartKind, ChartTable, Theme};
 
 use crate::Failure;

@@ -3,8 +3,9 @@
 use std::fs::File;
 use std::io::{self, BufReader};
 
-use perfspec::record::AuditRecords;
-use perfspec::{IngestReport, Ingestor};
+use perfspec::ingest::record::AuditRecords;
+use perfspec::ingest::IngestReport;
+use perfspec::ingest::Ingestor;
 
 use crate::Failure;
 

@@ -13,9 +13,11 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 use perfspec::clock::SystemClock;
 use perfspec::models::{ComposeParams, HyperParameters, LstmOutput, LstmParams, ModelFile};
-use perfspec::pipeline::{parse_windows, train_and_evaluate, DatasetSummary, ModelKind};
+use perfspec::pipeline::{parse_windows, train_and_evaluate, DatasetSummary};
+use perfspec::models::ModelKind;
 use perfspec::prepare::{prepare, AuditIdDedup, EventOrder, PrepareOptions, Sequencing};
-use perfspec::{SplitMode, TrainConfig};
+use perfspec::dataset::SplitMode;
+use perfspec::pipeline::TrainConfig;
 
 #[derive(Parser)]
 #[command(
@@ -364,14 +366,14 @@ fn options(input: &InputArgs) -> Result<PrepareOptions, Failure> {
     Ok(options)
 }
 
-fn load(input: &InputArgs) -> Result<(DatasetSummary, perfspec::PreparedData), Failure> {
+fn load(input: &InputArgs) -> Result<(DatasetSummary, perfspec::prepare::PreparedData), Failure> {
     load_with_options(input, &options(input)?)
 }
 
 fn load_with_options(
     input: &InputArgs,
     options: &PrepareOptions,
-) -> Result<(DatasetSummary, perfspec::PreparedData), Failure> {
+) -> Result<(DatasetSummary, perfspec::prepare::PreparedData), Failure> {
     let (records, report) = input::read_files(&input.files)?;
     let data = prepare(&records, options);
     let summary = DatasetSummary::new(&report, &data, options);
@@ -472,8 +474,8 @@ fn report_charts(directory: Option<&str>, files: &[String]) {
 /// paths written, in row order.
 fn save_models(
     directory: &str,
-    models: &[Box<dyn perfspec::NextEventModel>],
-    data: &perfspec::PreparedData,
+    models: &[Box<dyn perfspec::models::NextEventModel>],
+    data: &perfspec::prepare::PreparedData,
     options: &PrepareOptions,
 ) -> Result<Vec<String>, Failure> {
     let cannot = |path: &std::path::Path, error: std::io::Error| Failure {
@@ -495,7 +497,7 @@ fn save_models(
 
 /// The token file (the ingest's `InputFormat::Tokens`): one event type per line, sequences one
 /// after the other.
-fn write_tokens(path: &str, data: &perfspec::PreparedData) -> Result<(), Failure> {
+fn write_tokens(path: &str, data: &perfspec::prepare::PreparedData) -> Result<(), Failure> {
     use std::io::Write;
     let cannot = |error: std::io::Error| Failure {
         code: 1,

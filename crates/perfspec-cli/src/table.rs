@@ -3,7 +3,7 @@
 use std::fmt::Write;
 
 use perfspec::pipeline::DatasetSummary;
-use perfspec::TrainReport;
+use perfspec::pipeline::TrainReport;
 
 use perfspec::units::{percent, seconds};
 
@@ -215,7 +215,7 @@ fn split_notes(report: &TrainReport) -> String {
             percent(oov),
             percent(1.0 - oov)
         );
-        if report.split == perfspec::SplitMode::Random {
+        if report.split == perfspec::dataset::SplitMode::Random {
             let _ = write!(
                 out,
                 "; leakage: {} of test windows also occur in training",

@@ -3,7 +3,8 @@
 use std::path::PathBuf;
 
 use perfspec::prepare::{prepare, PrepareOptions};
-use perfspec::{Ingestor, PreparedData};
+use perfspec::ingest::Ingestor;
+use perfspec::prepare::PreparedData;
 
 pub fn sample_bytes() -> Vec<u8> {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../sample_logs/audit-logs.csv");

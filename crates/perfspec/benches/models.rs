@@ -11,7 +11,10 @@ use perfspec::dataset::{split_windows, SplitMode};
 use perfspec::models::{
     top_k, ComposeModel, ComposeParams, FitData, Learner, LstmModel, LstmParams,
 };
-use perfspec::{NextEventModel, NgramModel, SplitWindows, Vocabulary};
+use perfspec::models::NextEventModel;
+use perfspec::models::NgramModel;
+use perfspec::dataset::SplitWindows;
+use perfspec::prepare::vocabulary::Vocabulary;
 
 fn ngram(c: &mut Criterion) {
     let data = common::sample_data();

@@ -11,7 +11,7 @@ use perfspec::dataset::{split_windows, SplitMode};
 use perfspec::prepare::{prepare, PrepareOptions};
 use perfspec::replay::{replay_model, simulate, test_timeline, Arrival, Forecaster, ReplayConfig};
 use perfspec_simulate::{simulate as simulate_log, SimulationConfig, SimulationLimit};
-use perfspec::NgramModel;
+use perfspec::models::NgramModel;
 
 /// Events (lines) of the simulated log; the paper's preset keeps about a third of them.
 const LOG_EVENTS: u64 = 60_000;

@@ -321,7 +321,7 @@ impl SplitMix64 {
 mod tests {
     use super::*;
     use crate::prepare::Sequence;
-    use crate::vocabulary::Vocabulary;
+    use crate::prepare::vocabulary::Vocabulary;
 
     fn data(events: Vec<u32>, cuts: &[usize]) -> PreparedData {
         let mut sequences = Vec::new();

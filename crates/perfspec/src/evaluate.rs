@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::clock::Clock;
 use crate::dataset::Windows;
 use crate::models::{argmax, rank_of, top_k, NextEventModel};
-use crate::vocabulary::Vocabulary;
+use crate::prepare::vocabulary::Vocabulary;
 
 /// The top-k curve runs to this k.
 pub const CURVE_MAX_K: usize = 20;

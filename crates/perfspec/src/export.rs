@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use crate::pipeline::{ResultRow, TrainReport};
 use crate::units::percent;
-use crate::vocabulary::VocabularyEntry;
+use crate::prepare::vocabulary::VocabularyEntry;
 
 /// The results document: the run's settings and every row with all its figures.
 pub fn results_json(

@@ -10,36 +10,15 @@ pub mod dataset;
 pub mod evaluate;
 pub mod export;
 pub mod ingest;
-pub mod job_runner;
 pub mod models;
 pub mod pipeline;
 pub mod predict;
 pub mod prepare;
 pub mod progress;
 pub mod quality;
-pub mod record;
-pub mod repeated_run;
 pub mod replay;
 pub mod run_config;
 pub mod units;
-pub mod vocabulary;
-
-pub use clock::Clock;
-pub use dataset::{SplitMode, SplitWindows, Windows};
-pub use evaluate::Evaluation;
-pub use ingest::{FileReport, IngestReport, Ingestor, InputFormat, SkippedRecord};
-pub use job_runner::{JobRunner, JobStep};
-pub use models::{
-    BayesianNetwork, BnParams, Factors, HyperParameters, LoadedModel, ModelFile, ModelFileError,
-    MostFrequentModel, RepeatLastModel,
-};
-pub use models::{NextEventModel, NgramModel};
-pub use pipeline::{DatasetSummary, ModelKind, ResultRow, TrainConfig, TrainReport};
-pub use pipeline::{JobResult, Trained};
-pub use prepare::{PrepareOptions, PreparedData};
-pub use progress::{Cancelled, Progress, Stage};
-pub use record::{AuditRecord, AuditRecords};
-pub use vocabulary::{Vocabulary, VocabularyEntry};
 
 /// What the user is told when nothing in the input could be read as audit events.
 pub const ACCEPTED_FORMATS: &str = "accepted formats: audit.k8s.io Event objects (v1, \

@@ -10,7 +10,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::models::NextEventModel;
-use crate::vocabulary::Vocabulary;
+use crate::prepare::vocabulary::Vocabulary;
 
 /// One candidate next event.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -12,7 +12,9 @@ use perfspec::dataset::{split_windows, SplitMode};
 use perfspec::models::{model_file, ModelFile};
 use perfspec::pipeline::{train_and_evaluate, ResultRow};
 use perfspec::prepare::{prepare, PrepareOptions, PreparedData};
-use perfspec::{Ingestor, ModelKind, TrainConfig};
+use perfspec::ingest::Ingestor;
+use perfspec::models::ModelKind;
+use perfspec::pipeline::TrainConfig;
 
 fn dev_sequence() -> PreparedData {
     let mut ingestor = Ingestor::default();

@@ -9,7 +9,8 @@ use perfspec::clock::SystemClock;
 use perfspec::export::{results_csv, results_json, vocabulary_csv};
 use perfspec::models::ModelKind;
 use perfspec::pipeline::train_and_evaluate;
-use perfspec::{SplitMode, TrainConfig};
+use perfspec::dataset::SplitMode;
+use perfspec::pipeline::TrainConfig;
 
 #[test]
 fn results_csv_has_one_line_per_row_with_the_rows_figures() {

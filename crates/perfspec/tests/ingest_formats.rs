@@ -15,7 +15,11 @@ mod common;
 use common::real_log;
 use flate2::write::GzEncoder;
 use flate2::Compression;
-use perfspec::{AuditRecord, IngestReport, Ingestor, InputFormat, ACCEPTED_FORMATS};
+use perfspec::ingest::record::AuditRecord;
+use perfspec::ingest::IngestReport;
+use perfspec::ingest::Ingestor;
+use perfspec::ingest::InputFormat;
+use perfspec::ACCEPTED_FORMATS;
 use serde_json::{json, Value};
 
 fn fixture(path: &str) -> PathBuf {

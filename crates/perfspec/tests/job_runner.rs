@@ -8,7 +8,10 @@ use std::cell::Cell;
 
 use perfspec::models::{HyperParameters, LstmParams, ModelKind};
 use perfspec::pipeline::{run_job, PipelineError, TrainJob};
-use perfspec::{Clock, JobRunner, JobStep, TrainConfig};
+use perfspec::clock::Clock;
+use perfspec::pipeline::JobRunner;
+use perfspec::pipeline::JobStep;
+use perfspec::pipeline::TrainConfig;
 
 /// A clock that moves a millisecond per reading, and jumps when the test pauses: what a worker
 /// does between steps must not reach the fit time.

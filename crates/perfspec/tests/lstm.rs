@@ -14,7 +14,8 @@ use perfspec::models::{
     StepOutcome, StopReason,
 };
 use perfspec::prepare::PrepareOptions;
-use perfspec::{NextEventModel, Vocabulary};
+use perfspec::models::NextEventModel;
+use perfspec::prepare::vocabulary::Vocabulary;
 
 fn fit_data<'a>(split: &'a SplitWindows, vocabulary: &'a Vocabulary, seed: u64) -> FitData<'a> {
     FitData {

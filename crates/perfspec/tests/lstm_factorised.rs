@@ -11,7 +11,7 @@ use perfspec::evaluate::accuracy;
 use perfspec::models::model_file::{self, ModelFile};
 use perfspec::models::{FitData, LstmModel, LstmOutput, LstmParams, ModelKind, NextEventModel};
 use perfspec::prepare::PrepareOptions;
-use perfspec::Vocabulary;
+use perfspec::prepare::vocabulary::Vocabulary;
 
 fn factorised(params: LstmParams) -> LstmParams {
     LstmParams {

@@ -12,7 +12,9 @@ use perfspec::models::model_file::{self, ModelFile, ModelFileError};
 use perfspec::models::{fit, Factors, FitData, FitError, HyperParameters, ModelKind};
 use perfspec::pipeline::{run_job, train_and_evaluate, PipelineError, ResultRow, TrainJob};
 use perfspec::prepare::{PrepareOptions, PreparedData};
-use perfspec::{NextEventModel, TrainConfig, Vocabulary};
+use perfspec::models::NextEventModel;
+use perfspec::pipeline::TrainConfig;
+use perfspec::prepare::vocabulary::Vocabulary;
 
 const BUILT: [ModelKind; 4] = [
     ModelKind::Ngram,

@@ -10,7 +10,8 @@ use perfspec::prepare::{
     parse_timestamp, prepare, AuditIdDedup, EventOrder, PrepareOptions, Sequencing,
 };
 use perfspec::quality::{dataset_quality, leakage_share, oov_share};
-use perfspec::{AuditRecord, Ingestor};
+use perfspec::ingest::record::AuditRecord;
+use perfspec::ingest::Ingestor;
 
 fn records(path: &str) -> Vec<AuditRecord> {
     let path = real_log(path);

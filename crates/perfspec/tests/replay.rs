@@ -10,7 +10,11 @@ use perfspec::replay::{
     candidate_share, forecast, replay, simulate, test_timeline, Arrival, OnArrival, Outcome,
     ReplayConfig, ReplayReport, Reuse, VerificationCost, VerifierSettings,
 };
-use perfspec::{Ingestor, ModelKind, NgramModel, TrainConfig, Windows};
+use perfspec::ingest::Ingestor;
+use perfspec::models::ModelKind;
+use perfspec::models::NgramModel;
+use perfspec::pipeline::TrainConfig;
+use perfspec::dataset::Windows;
 
 // Types of the hand-made arrivals.
 const A: u32 = 0;

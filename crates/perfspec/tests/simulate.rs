@@ -10,7 +10,10 @@ mod common;
 use common::real_log;
 use perfspec::prepare::{prepare, PrepareOptions};
 use perfspec_simulate::{simulate, SimulationConfig, SimulationLimit, SimulationStats};
-use perfspec::{AuditRecord, IngestReport, Ingestor, InputFormat};
+use perfspec::ingest::record::AuditRecord;
+use perfspec::ingest::IngestReport;
+use perfspec::ingest::Ingestor;
+use perfspec::ingest::InputFormat;
 use serde_json::Value;
 
 fn generate(seed: u64, limit: SimulationLimit) -> (Vec<u8>, SimulationStats) {

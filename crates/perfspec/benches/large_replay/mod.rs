@@ -11,7 +11,9 @@ use perfspec::models::{
 use perfspec::prepare::{prepare, PrepareOptions};
 use perfspec::replay::{test_timeline, ReplayConfig, Timeline};
 use perfspec_simulate::{simulate, SimulationConfig, SimulationLimit};
-use perfspec::{Ingestor, NextEventModel, NgramModel};
+use perfspec::ingest::Ingestor;
+use perfspec::models::NextEventModel;
+use perfspec::models::NgramModel;
 
 /// Audit events (lines) of the simulated log; the paper's preset keeps about a sixth.
 pub const LOG_EVENTS: u64 = 1_000_000;

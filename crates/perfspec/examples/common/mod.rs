@@ -1,7 +1,7 @@
 //! The bundled logs the validation examples choose parameters on.
 
 use perfspec::prepare::{prepare, PrepareOptions, PreparedData};
-use perfspec::Ingestor;
+use perfspec::ingest::Ingestor;
 
 /// A log of the repository (a path from its root) prepared with `options`.
 fn read(path: &str, options: &PrepareOptions) -> PreparedData {

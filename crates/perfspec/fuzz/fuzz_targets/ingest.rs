@@ -13,8 +13,9 @@ use std::io::Write;
 use flate2::write::GzEncoder;
 use flate2::Compression;
 use libfuzzer_sys::fuzz_target;
-use perfspec::record::AuditRecords;
-use perfspec::{IngestReport, Ingestor};
+use perfspec::ingest::record::AuditRecords;
+use perfspec::ingest::IngestReport;
+use perfspec::ingest::Ingestor;
 
 fn read(content: &[u8], mut next_size: impl FnMut() -> usize) -> (AuditRecords, IngestReport) {
     let mut ingestor = Ingestor::default();

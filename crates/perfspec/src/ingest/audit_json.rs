@@ -15,8 +15,8 @@ use serde::Deserialize;
 
 use super::{event_scanner, gke, wrapped, Skip};
 #[cfg(test)]
-use crate::record::AuditRecord;
-use crate::record::RecordFields;
+use crate::ingest::record::AuditRecord;
+use crate::ingest::record::RecordFields;
 
 /// The fields of a native audit event, each optional.
 #[derive(Deserialize, Default)]

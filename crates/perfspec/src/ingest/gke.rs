@@ -15,7 +15,7 @@ use serde::Deserialize;
 
 use super::audit_json::{RawWrapper, TextOrNumber};
 use super::Skip;
-use crate::record::RecordFields;
+use crate::ingest::record::RecordFields;
 
 const AUDIT_LOG_TYPE: &str = "type.googleapis.com/google.cloud.audit.AuditLog";
 

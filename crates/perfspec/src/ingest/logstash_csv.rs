@@ -7,7 +7,7 @@
 use std::borrow::Cow;
 
 use super::Skip;
-use crate::record::RecordFields;
+use crate::ingest::record::RecordFields;
 
 pub const COLUMNS: usize = 15;
 

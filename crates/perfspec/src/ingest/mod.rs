@@ -21,6 +21,7 @@
 //! become events, are only counted (see [`AuditRecords`]).
 
 mod audit_json;
+pub mod record;
 mod event_scanner;
 mod gke;
 mod json_splitter;
@@ -35,7 +36,7 @@ use std::io::Write;
 use flate2::write::MultiGzDecoder;
 use serde::{Deserialize, Serialize};
 
-use crate::record::{AuditRecords, RecordFields};
+use record::{AuditRecords, RecordFields};
 use audit_json::{DecodeSink, Shape};
 use json_splitter::{Container, End, EnvelopeKey, JsonSplitter, Layout, ValueSink};
 use line_splitter::{Line, LineSplitter};
@@ -225,7 +226,7 @@ struct Collected {
 /// Reads any number of files, one after the other, each fed as byte chunks.
 ///
 /// ```
-/// let mut ingestor = perfspec::Ingestor::default();
+/// let mut ingestor = perfspec::ingest::Ingestor::default();
 /// ingestor.start_file("tokens.txt");
 /// ingestor.push(b"create_pods\nupdate_dep");
 /// ingestor.push(b"loyments\n");

@@ -4,7 +4,7 @@
 use super::Skip;
 use std::borrow::Cow;
 
-use crate::record::RecordFields;
+use crate::ingest::record::RecordFields;
 
 pub fn looks_like_token(text: &str) -> bool {
     split_token(text.trim()).is_some()

@@ -12,8 +12,8 @@ use serde::Deserialize;
 use super::audit_json::{self, DecodeSink, RawEvent, RawWrapper, Shape};
 use super::Skip;
 #[cfg(test)]
-use crate::record::AuditRecord;
-use crate::record::RecordFields;
+use crate::ingest::record::AuditRecord;
+use crate::ingest::record::RecordFields;
 
 /// The diagnostic categories of AKS that hold Kubernetes audit events.
 const AKS_AUDIT_CATEGORIES: [&str; 2] = ["kube-audit", "kube-audit-admin"];

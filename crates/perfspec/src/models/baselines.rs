@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{report_fit, FitData, Learner, ModelKind, NextEventModel};
 use crate::progress::{Cancelled, Progress};
-use crate::vocabulary::Vocabulary;
+use crate::prepare::vocabulary::Vocabulary;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]

@@ -60,7 +60,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{report_fit, Edge, Factors, FitData, Learner, ModelKind, NextEventModel, SavedRow};
 use crate::progress::{Cancelled, Progress};
-use crate::vocabulary::Vocabulary;
+use crate::prepare::vocabulary::Vocabulary;
 
 /// The largest in-degree accepted: 2^4 count tables per next-event variable.
 pub const MAX_PARENTS_LIMIT: usize = 4;

@@ -14,7 +14,7 @@ use super::{
     ModelKind, NextEventModel,
 };
 use crate::progress::{Cancelled, Progress};
-use crate::vocabulary::Vocabulary;
+use crate::prepare::vocabulary::Vocabulary;
 
 /// How a model was trained, as its file keeps it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

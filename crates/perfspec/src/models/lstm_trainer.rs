@@ -33,7 +33,7 @@ use super::lstm_weights::LstmWeights;
 use super::{EpochRecord, Factors, FitData, FitError, LstmOutput, LstmParams};
 use crate::dataset::Windows;
 use crate::evaluate::evaluate;
-use crate::vocabulary::Vocabulary;
+use crate::prepare::vocabulary::Vocabulary;
 
 /// Keeps the shuffling and dropout draws apart from the initial weights' (same seed).
 const TRAINING_STREAM: u64 = 0x9E37_79B9_7F4A_7C15;

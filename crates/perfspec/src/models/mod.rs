@@ -43,7 +43,7 @@ pub use ngram::{NgramModel, NgramParams};
 
 use crate::dataset::Windows;
 use crate::progress::{Cancelled, Progress};
-use crate::vocabulary::Vocabulary;
+use crate::prepare::vocabulary::Vocabulary;
 
 /// The learners, in the order the comparison table lists them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -440,7 +440,7 @@ pub trait NextEventModel {
 pub trait Learner: NextEventModel + Sized {
     type Params: Serialize + DeserializeOwned + Default + Clone;
 
-    /// Fits on `data`, reporting progress (stage [`crate::Stage::Training`], fraction of this
+    /// Fits on `data`, reporting progress (stage [`crate::progress::Stage::Training`], fraction of this
     /// fit) and stopping with [`Cancelled`] when the sink returns false.
     fn learn(
         data: &FitData<'_>,
@@ -562,7 +562,7 @@ pub(crate) fn report_fit(
     fraction: f64,
     detail: impl Into<String>,
 ) -> Result<(), Cancelled> {
-    crate::progress::report(progress, crate::Stage::Training, fraction, detail)
+    crate::progress::report(progress, crate::progress::Stage::Training, fraction, detail)
 }
 
 #[cfg(test)]

@@ -22,9 +22,9 @@ use super::{
     BayesianNetwork, ComposeModel, Learner, LstmModel, ModelKind, MostFrequentModel,
     NextEventModel, NgramModel, RepeatLastModel,
 };
-use crate::pipeline::MAX_WINDOW;
+use crate::pipeline::job::MAX_WINDOW;
 use crate::prepare::PrepareOptions;
-use crate::vocabulary::{EventType, Vocabulary};
+use crate::prepare::vocabulary::{EventType, Vocabulary};
 
 /// The `format` of every model file.
 pub const FORMAT: &str = "perfspec-model";

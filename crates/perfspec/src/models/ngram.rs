@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use super::{report_fit, FitData, Learner, ModelKind, NextEventModel, SavedRow};
 use crate::dataset::Windows;
 use crate::progress::{Cancelled, Progress};
-use crate::vocabulary::Vocabulary;
+use crate::prepare::vocabulary::Vocabulary;
 
 /// Training windows counted between two progress reports (and cancellation checks).
 const WINDOWS_PER_REPORT: usize = 1 << 16;

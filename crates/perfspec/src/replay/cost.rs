@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::vocabulary::Vocabulary;
+use crate::prepare::vocabulary::Vocabulary;
 
 /// The verification cost of each event type, in ms: `default_ms` for every type that
 /// `per_type` does not name.

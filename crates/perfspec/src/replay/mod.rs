@@ -7,7 +7,7 @@
 //! **Timeline.** The replay covers the test part of a chronological (or paper-compatible) split:
 //! in each sequence, the events whose windows are test windows, in sequence order, preceded by
 //! the event just before the first of them (the *context event*, which is predicted from but not
-//! measured). Events arrive at their receive timestamps ([`crate::PreparedData::times`]); a
+//! measured). Events arrive at their receive timestamps ([`crate::prepare::PreparedData::times`]); a
 //! timestamp that is missing, or earlier than one before it in the sequence (the file order is
 //! the API server's write order, not its receive order), is moved up to the latest time before
 //! it, and the replay counts those moves. Sequences share one verifier: their events are merged
@@ -15,7 +15,7 @@
 //! [`ReplayRow::candidate_share`].
 //!
 //! **Predictions.** On every arrival but the last of its sequence, the model predicts from the
-//! sequence so far (the test window's [`crate::Windows::history`]) and a *plan* is formed: for
+//! sequence so far (the test window's [`crate::dataset::Windows::history`]) and a *plan* is formed: for
 //! each step `s = 1..=h` ahead, the `k` types of highest probability of being the `s`-th next
 //! event ([`Forecaster`]: step 1 is the model's own distribution; later steps follow the `beam`
 //! most probable paths of predicted events, weighting each path's next distribution by the

@@ -51,7 +51,7 @@ use super::{report_fit, Factors, FitData, Learner, ModelKind, NextEventModel, Ng
 use crate::dataset::Windows;
 use crate::evaluate::seen_in_training;
 use crate::progress::{Cancelled, Progress};
-use crate::vocabulary::Vocabulary;
+use crate::prepare::vocabulary::Vocabulary;
 
 /// Training windows counted between two progress reports (and cancellation checks).
 const WINDOWS_PER_REPORT: usize = 1 << 15;

@@ -1,11 +1,14 @@
 //! From audit records to event sequences under a preset and options (see ARCHITECTURE.md,
 //! Prepare).
 
+pub mod repeated_run;
+pub mod vocabulary;
+
 use serde::{Deserialize, Serialize};
 
-use crate::record::{AuditKey, AuditRecords, RecordRef, Symbol, ToAuditRecords};
-use crate::repeated_run::{find_repeated_runs, RepeatedRun};
-use crate::vocabulary::Vocabulary;
+use crate::ingest::record::{AuditKey, AuditRecords, RecordRef, Symbol, ToAuditRecords};
+use repeated_run::{find_repeated_runs, RepeatedRun};
+use vocabulary::Vocabulary;
 
 /// Which record stands for a request that the log holds in several stages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

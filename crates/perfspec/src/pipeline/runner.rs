@@ -11,7 +11,7 @@ use crate::evaluate::{evaluate, seen_in_training, time_inference, Evaluation};
 use crate::models::{
     fit, EpochRecord, FitData, HyperParameters, LstmTrainer, ModelKind, NextEventModel, StepOutcome,
 };
-use crate::pipeline::{JobResult, PipelineError, ResultRow, RowDetails, TrainConfig, TrainJob};
+use super::job::{JobResult, PipelineError, ResultRow, RowDetails, TrainConfig, TrainJob};
 use crate::prepare::PreparedData;
 use crate::progress::{Progress, Stage};
 use crate::quality::leakage_share;
