@@ -12,8 +12,8 @@
 
 use std::time::Duration;
 
-use perfspec_simulate::{simulate, SimulationConfig, SimulationLimit};
 use perfspec::Ingestor;
+use perfspec_simulate::{simulate, SimulationConfig, SimulationLimit};
 use wasm_bindgen_test::{console_log, wasm_bindgen_bench, wasm_bindgen_test_configure, Criterion};
 
 wasm_bindgen_test_configure!(run_in_dedicated_worker);

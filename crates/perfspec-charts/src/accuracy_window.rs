@@ -1,8 +1,8 @@
 //! Accuracy versus window: one colour per model, top-k at the run's k as a solid line and top-1
 //! as a dashed one, so that the gain from a longer context reads along each line.
 
-use perfspec::units::percent;
 use perfspec::pipeline::ResultRow;
+use perfspec::units::percent;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 

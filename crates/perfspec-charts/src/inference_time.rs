@@ -1,8 +1,8 @@
 //! Runtime inference time per prediction, median and p99, for every (model, window) row, on a
 //! log scale: the models differ by orders of magnitude (the paper's 1e-4 s against 0.06 s).
 
-use perfspec::units::seconds;
 use perfspec::pipeline::ResultRow;
+use perfspec::units::seconds;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 

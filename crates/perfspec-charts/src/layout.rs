@@ -2,8 +2,8 @@
 //! text styles and the models' colours.
 
 use perfspec::models::ModelKind;
-use perfspec::replay::ReplayRow;
 use perfspec::pipeline::ResultRow;
+use perfspec::replay::ReplayRow;
 use plotters::chart::MeshStyle;
 use std::ops::Range;
 

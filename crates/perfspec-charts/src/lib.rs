@@ -24,9 +24,9 @@ use std::fmt;
 
 use perfspec::evaluate::Confusion;
 use perfspec::models::EpochRecord;
-use perfspec::replay::ReplayRow;
 use perfspec::pipeline::ResultRow;
 use perfspec::prepare::vocabulary::VocabularyEntry;
+use perfspec::replay::ReplayRow;
 pub use plotters;
 use plotters::coord::Shift;
 use plotters::drawing::DrawingAreaErrorKind;

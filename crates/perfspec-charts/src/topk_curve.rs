@@ -1,9 +1,9 @@
 //! Top-k accuracy for k = 1..20, one curve per (model, window): how large the proactive
 //! verification cache must be for a model to hold the next event. The run's k is marked.
 
-use perfspec::evaluate::CURVE_MAX_K;
-use perfspec::units::percent;
+use perfspec::models::CURVE_MAX_K;
 use perfspec::pipeline::ResultRow;
+use perfspec::units::percent;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};

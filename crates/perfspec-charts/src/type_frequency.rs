@@ -1,7 +1,7 @@
 //! The most frequent event types as horizontal bars (type names are long), coloured by verb.
 
-use perfspec::units::percent;
 use perfspec::prepare::vocabulary::VocabularyEntry;
+use perfspec::units::percent;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};

@@ -8,10 +8,10 @@
 use std::cell::Cell;
 
 use perfspec::clock::Clock;
-use perfspec::models::{EpochRecord, ModelKind};
-use perfspec::prepare::{prepare, PrepareOptions};
 use perfspec::ingest::Ingestor;
+use perfspec::models::{EpochRecord, ModelKind};
 use perfspec::pipeline::TrainConfig;
+use perfspec::prepare::{prepare, PrepareOptions};
 use perfspec_charts::plotters::prelude::IntoDrawingArea;
 use perfspec_charts::{Chart, Theme};
 use plotters_canvas::CanvasBackend;

@@ -10,15 +10,15 @@ use std::sync::OnceLock;
 
 use perfspec::clock::SystemClock;
 use perfspec::evaluate::Confusion;
-use perfspec::models::{EpochRecord, HyperParameters, LstmParams, ModelKind};
-use perfspec::prepare::{prepare, PrepareOptions, PreparedData};
-use perfspec::replay::{ReplayConfig, ReplayReport};
-use perfspec::pipeline::DatasetSummary;
 use perfspec::ingest::Ingestor;
+use perfspec::models::{EpochRecord, HyperParameters, LstmParams, ModelKind};
+use perfspec::pipeline::DatasetSummary;
 use perfspec::pipeline::ResultRow;
 use perfspec::pipeline::TrainConfig;
 use perfspec::pipeline::TrainReport;
 use perfspec::prepare::vocabulary::VocabularyEntry;
+use perfspec::prepare::{prepare, PrepareOptions, PreparedData};
+use perfspec::replay::{ReplayConfig, ReplayReport};
 use perfspec_charts::type_frequency::TOP_TYPES;
 use perfspec_charts::{Chart, ChartKind, Theme};
 

@@ -12,12 +12,13 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use perfspec::clock::SystemClock;
-use perfspec::models::{ComposeParams, HyperParameters, LstmOutput, LstmParams, ModelFile};
-use perfspec::pipeline::{parse_windows, train_and_evaluate, DatasetSummary};
-use perfspec::models::ModelKind;
-use perfspec::prepare::{prepare, AuditIdDedup, EventOrder, PrepareOptions, Sequencing};
 use perfspec::dataset::SplitMode;
+use perfspec::models::model_file::ModelFile;
+use perfspec::models::ModelKind;
+use perfspec::models::{ComposeParams, HyperParameters, LstmOutput, LstmParams};
 use perfspec::pipeline::TrainConfig;
+use perfspec::pipeline::{parse_windows, train_and_evaluate, DatasetSummary};
+use perfspec::prepare::{prepare, AuditIdDedup, EventOrder, PrepareOptions, Sequencing};
 
 #[derive(Parser)]
 #[command(

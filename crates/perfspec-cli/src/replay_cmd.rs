@@ -6,15 +6,15 @@ use std::fmt::Write;
 
 use clap::ValueEnum;
 use perfspec::clock::SystemClock;
+use perfspec::dataset::SplitMode;
 use perfspec::models::HyperParameters;
-use perfspec::pipeline::parse_windows;
 use perfspec::models::ModelKind;
+use perfspec::pipeline::parse_windows;
+use perfspec::pipeline::TrainConfig;
 use perfspec::replay::{
     parse_list, replay, OnArrival, ReplayConfig, ReplayReport, Reuse, VerificationCost,
 };
 use perfspec::units::percent;
-use perfspec::dataset::SplitMode;
-use perfspec::pipeline::TrainConfig;
 
 use crate::{Failure, Split};
 

@@ -695,8 +695,8 @@ fn format_second(second: u64) -> [u8; 19] {
 
 #[cfg(test)]
 mod tests {
-    use crate::catalog::{NAMESPACES, PODS, SECRETS};
     use super::*;
+    use crate::catalog::{NAMESPACES, PODS, SECRETS};
 
     fn log() -> EventLog {
         let mut log = EventLog::new(7, 1_674_843_688_129_781, SimulationLimit::Events(100));

@@ -7,13 +7,13 @@ mod common;
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion};
+use perfspec::dataset::SplitWindows;
 use perfspec::dataset::{split_windows, SplitMode};
+use perfspec::models::NextEventModel;
+use perfspec::models::NgramModel;
 use perfspec::models::{
     top_k, ComposeModel, ComposeParams, FitData, Learner, LstmModel, LstmParams,
 };
-use perfspec::models::NextEventModel;
-use perfspec::models::NgramModel;
-use perfspec::dataset::SplitWindows;
 use perfspec::prepare::vocabulary::Vocabulary;
 
 fn ngram(c: &mut Criterion) {
@@ -52,6 +52,7 @@ fn lstm(c: &mut Criterion) {
             validation: &split.validation,
             vocabulary,
             seed: 1,
+            measure: perfspec::evaluate::validation_scores,
         }
     }
     let two_epochs = LstmParams {
@@ -94,6 +95,7 @@ fn compose(c: &mut Criterion) {
             validation: &split.validation,
             vocabulary: &data.vocabulary,
             seed: 1,
+            measure: perfspec::evaluate::validation_scores,
         };
         let params = ComposeParams::default();
         c.bench_function(&format!("compose/fit/sample/w{window}"), |b| {

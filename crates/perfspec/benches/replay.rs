@@ -8,10 +8,10 @@ use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use perfspec::dataset::{split_windows, SplitMode};
+use perfspec::models::NgramModel;
 use perfspec::prepare::{prepare, PrepareOptions};
 use perfspec::replay::{replay_model, simulate, test_timeline, Arrival, Forecaster, ReplayConfig};
 use perfspec_simulate::{simulate as simulate_log, SimulationConfig, SimulationLimit};
-use perfspec::models::NgramModel;
 
 /// Events (lines) of the simulated log; the paper's preset keeps about a third of them.
 const LOG_EVENTS: u64 = 60_000;

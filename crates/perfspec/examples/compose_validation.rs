@@ -19,8 +19,9 @@
 
 mod common;
 
+use perfspec::dataset::seen_in_training;
 use perfspec::dataset::{split_windows, SplitMode, Windows};
-use perfspec::evaluate::{evaluate, seen_in_training};
+use perfspec::evaluate::evaluate;
 use perfspec::models::{ComposeModel, ComposeParams, FitData, Learner};
 use perfspec::prepare::PreparedData;
 
@@ -38,6 +39,7 @@ fn fit(
         validation,
         vocabulary: &data.vocabulary,
         seed: 0,
+        measure: perfspec::evaluate::validation_scores,
     };
     ComposeModel::learn(&fit, params, &mut |_| true).expect("not cancelled")
 }

@@ -12,8 +12,9 @@ mod common;
 
 use std::time::Instant;
 
+use perfspec::dataset::seen_in_training;
 use perfspec::dataset::{split_windows, SplitMode, Windows};
-use perfspec::evaluate::{evaluate, seen_in_training, LOG_LOSS_FLOOR};
+use perfspec::evaluate::{evaluate, LOG_LOSS_FLOOR};
 use perfspec::models::{FitData, LstmModel, LstmOutput, LstmParams, NextEventModel};
 
 /// The log-loss of the distribution over the vocabulary's types (for the factorised output: its
@@ -64,6 +65,7 @@ fn main() {
                         validation: &split.validation,
                         vocabulary: &data.vocabulary,
                         seed,
+                        measure: perfspec::evaluate::validation_scores,
                     };
                     let started = Instant::now();
                     let params = LstmParams {

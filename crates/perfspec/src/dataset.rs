@@ -317,11 +317,25 @@ impl SplitMix64 {
     }
 }
 
+/// Which event types occur in `train` (as a context or a next event): `seen[id]`. A type absent
+/// from training is one no model of whole types can have learned.
+pub fn seen_in_training(train: &Windows, types: usize) -> Vec<bool> {
+    let mut seen = vec![false; types];
+    for (context, target) in train.iter() {
+        for &id in context.iter().chain([&target]) {
+            if let Some(flag) = seen.get_mut(id as usize) {
+                *flag = true;
+            }
+        }
+    }
+    seen
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::prepare::Sequence;
     use crate::prepare::vocabulary::Vocabulary;
+    use crate::prepare::Sequence;
 
     fn data(events: Vec<u32>, cuts: &[usize]) -> PreparedData {
         let mut sequences = Vec::new();

@@ -6,11 +6,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::clock::Clock;
 use crate::dataset::Windows;
-use crate::models::{argmax, rank_of, top_k, NextEventModel};
+use crate::models::learner::{NextEventModel, ValidationScores};
+use crate::models::ranking::{argmax, rank_of, top_k, CURVE_MAX_K};
 use crate::prepare::vocabulary::Vocabulary;
 
-/// The top-k curve runs to this k.
-pub const CURVE_MAX_K: usize = 20;
 /// The share of test events the proactive verification cache should cover (`k95`).
 pub const COVERAGE_TARGET: f64 = 0.95;
 /// Rows and columns of the confusion matrix: the test set's most frequent types.
@@ -147,20 +146,6 @@ impl<'m> Ranker<'m> {
             }
         }
     }
-}
-
-/// Which event types occur in `train` (as a context or a next event): `seen[id]`. A type absent
-/// from training is one no model of whole types can have learned.
-pub fn seen_in_training(train: &Windows, types: usize) -> Vec<bool> {
-    let mut seen = vec![false; types];
-    for (context, target) in train.iter() {
-        for &id in context.iter().chain([&target]) {
-            if let Some(flag) = seen.get_mut(id as usize) {
-                *flag = true;
-            }
-        }
-    }
-    seen
 }
 
 /// Precision, recall and F1 averaged over classes.
@@ -464,6 +449,27 @@ fn quantile(sorted: &[f64], q: f64) -> f64 {
     }
     let rank = ((q * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len());
     sorted[rank - 1]
+}
+
+/// The figures an iterative learner watches on its validation windows (the
+/// [`crate::models::learner::ValidationMeasure`] every caller passes): the evaluation of the
+/// test windows, so that a training history's validation columns mean what the results' columns
+/// mean.
+pub fn validation_scores(
+    model: &dyn NextEventModel,
+    windows: &Windows,
+    vocabulary: &Vocabulary,
+    k: usize,
+) -> ValidationScores {
+    let measured = evaluate(model, windows, vocabulary, &[]);
+    ValidationScores {
+        log_loss: measured.log_loss,
+        top1: measured.accuracy.top(1),
+        topk: measured.accuracy.top(k),
+        macro_precision: measured.macro_average.precision,
+        macro_recall: measured.macro_average.recall,
+        macro_f1: measured.macro_average.f1,
+    }
 }
 
 #[cfg(test)]

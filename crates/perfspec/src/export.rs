@@ -4,8 +4,8 @@
 use serde::Serialize;
 
 use crate::pipeline::{ResultRow, TrainReport};
-use crate::units::percent;
 use crate::prepare::vocabulary::VocabularyEntry;
+use crate::units::percent;
 
 /// The results document: the run's settings and every row with all its figures.
 pub fn results_json(

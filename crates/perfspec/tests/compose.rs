@@ -9,12 +9,13 @@ mod common;
 
 use common::real_log;
 use perfspec::dataset::{split_windows, SplitMode};
-use perfspec::models::{model_file, ModelFile};
-use perfspec::pipeline::{train_and_evaluate, ResultRow};
-use perfspec::prepare::{prepare, PrepareOptions, PreparedData};
 use perfspec::ingest::Ingestor;
+use perfspec::models::model_file;
+use perfspec::models::model_file::ModelFile;
 use perfspec::models::ModelKind;
 use perfspec::pipeline::TrainConfig;
+use perfspec::pipeline::{train_and_evaluate, ResultRow};
+use perfspec::prepare::{prepare, PrepareOptions, PreparedData};
 
 fn dev_sequence() -> PreparedData {
     let mut ingestor = Ingestor::default();

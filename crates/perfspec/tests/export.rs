@@ -6,10 +6,10 @@ mod common;
 use common::sample;
 
 use perfspec::clock::SystemClock;
+use perfspec::dataset::SplitMode;
 use perfspec::export::{results_csv, results_json, vocabulary_csv};
 use perfspec::models::ModelKind;
 use perfspec::pipeline::train_and_evaluate;
-use perfspec::dataset::SplitMode;
 use perfspec::pipeline::TrainConfig;
 
 #[test]

@@ -9,13 +9,13 @@ use common::sample;
 use perfspec::dataset::{split_windows, SplitMode, SplitWindows, Windows};
 use perfspec::evaluate::{accuracy, evaluate};
 use perfspec::models::model_file::{self, ModelFile};
+use perfspec::models::NextEventModel;
 use perfspec::models::{
     fit, FitData, FitError, HyperParameters, LstmModel, LstmParams, LstmTrainer, ModelKind,
     StepOutcome, StopReason,
 };
-use perfspec::prepare::PrepareOptions;
-use perfspec::models::NextEventModel;
 use perfspec::prepare::vocabulary::Vocabulary;
+use perfspec::prepare::PrepareOptions;
 
 fn fit_data<'a>(split: &'a SplitWindows, vocabulary: &'a Vocabulary, seed: u64) -> FitData<'a> {
     FitData {
@@ -23,6 +23,7 @@ fn fit_data<'a>(split: &'a SplitWindows, vocabulary: &'a Vocabulary, seed: u64) 
         validation: &split.validation,
         vocabulary,
         seed,
+        measure: perfspec::evaluate::validation_scores,
     }
 }
 

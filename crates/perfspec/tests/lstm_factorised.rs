@@ -10,8 +10,8 @@ use perfspec::dataset::{split_windows, SplitMode, SplitWindows, Windows};
 use perfspec::evaluate::accuracy;
 use perfspec::models::model_file::{self, ModelFile};
 use perfspec::models::{FitData, LstmModel, LstmOutput, LstmParams, ModelKind, NextEventModel};
-use perfspec::prepare::PrepareOptions;
 use perfspec::prepare::vocabulary::Vocabulary;
+use perfspec::prepare::PrepareOptions;
 
 fn factorised(params: LstmParams) -> LstmParams {
     LstmParams {
@@ -26,6 +26,7 @@ fn fit(split: &SplitWindows, vocabulary: &Vocabulary, params: &LstmParams) -> Ls
         validation: &split.validation,
         vocabulary,
         seed: 4,
+        measure: perfspec::evaluate::validation_scores,
     };
     LstmModel::fit(&data, params).expect("fits")
 }

@@ -9,12 +9,12 @@ use perfspec::clock::SystemClock;
 use perfspec::dataset::{split_windows, split_windows_seeded, SplitMode, SplitWindows, Windows};
 use perfspec::evaluate::evaluate;
 use perfspec::models::model_file::{self, ModelFile, ModelFileError};
-use perfspec::models::{fit, Factors, FitData, FitError, HyperParameters, ModelKind};
-use perfspec::pipeline::{run_job, train_and_evaluate, PipelineError, ResultRow, TrainJob};
-use perfspec::prepare::{PrepareOptions, PreparedData};
 use perfspec::models::NextEventModel;
+use perfspec::models::{fit, Factors, FitData, FitError, HyperParameters, ModelKind};
 use perfspec::pipeline::TrainConfig;
+use perfspec::pipeline::{run_job, train_and_evaluate, PipelineError, ResultRow, TrainJob};
 use perfspec::prepare::vocabulary::Vocabulary;
+use perfspec::prepare::{PrepareOptions, PreparedData};
 
 const BUILT: [ModelKind; 4] = [
     ModelKind::Ngram,
@@ -29,6 +29,7 @@ fn fitted(kind: ModelKind, data: &PreparedData, split: &SplitWindows) -> Box<dyn
         validation: &split.validation,
         vocabulary: &data.vocabulary,
         seed: 1,
+        measure: perfspec::evaluate::validation_scores,
     };
     fit(kind, &fit_data, &HyperParameters::default(), &mut |_| true).expect("fits")
 }
@@ -360,6 +361,7 @@ fn fits_report_progress_and_stop_when_asked() {
         validation: &split.validation,
         vocabulary: &data.vocabulary,
         seed: 1,
+        measure: perfspec::evaluate::validation_scores,
     };
     for kind in BUILT {
         let mut fractions = Vec::new();

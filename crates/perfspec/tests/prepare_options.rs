@@ -6,12 +6,12 @@ mod common;
 
 use common::real_log;
 use perfspec::dataset::{split_windows, SplitMode};
+use perfspec::ingest::record::AuditRecord;
+use perfspec::ingest::Ingestor;
 use perfspec::prepare::{
     parse_timestamp, prepare, AuditIdDedup, EventOrder, PrepareOptions, Sequencing,
 };
 use perfspec::quality::{dataset_quality, leakage_share, oov_share};
-use perfspec::ingest::record::AuditRecord;
-use perfspec::ingest::Ingestor;
 
 fn records(path: &str) -> Vec<AuditRecord> {
     let path = real_log(path);

@@ -4,17 +4,17 @@
 mod common;
 
 use perfspec::clock::SystemClock;
+use perfspec::dataset::Windows;
 use perfspec::dataset::{split_windows, SplitMode};
+use perfspec::ingest::Ingestor;
+use perfspec::models::ModelKind;
+use perfspec::models::NgramModel;
+use perfspec::pipeline::TrainConfig;
 use perfspec::prepare::{prepare, PrepareOptions, PreparedData};
 use perfspec::replay::{
     candidate_share, forecast, replay, simulate, test_timeline, Arrival, OnArrival, Outcome,
     ReplayConfig, ReplayReport, Reuse, VerificationCost, VerifierSettings,
 };
-use perfspec::ingest::Ingestor;
-use perfspec::models::ModelKind;
-use perfspec::models::NgramModel;
-use perfspec::pipeline::TrainConfig;
-use perfspec::dataset::Windows;
 
 // Types of the hand-made arrivals.
 const A: u32 = 0;

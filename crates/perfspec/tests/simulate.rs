@@ -8,12 +8,12 @@ use std::io::Write;
 mod common;
 
 use common::real_log;
-use perfspec::prepare::{prepare, PrepareOptions};
-use perfspec_simulate::{simulate, SimulationConfig, SimulationLimit, SimulationStats};
 use perfspec::ingest::record::AuditRecord;
 use perfspec::ingest::IngestReport;
 use perfspec::ingest::Ingestor;
 use perfspec::ingest::InputFormat;
+use perfspec::prepare::{prepare, PrepareOptions};
+use perfspec_simulate::{simulate, SimulationConfig, SimulationLimit, SimulationStats};
 use serde_json::Value;
 
 fn generate(seed: u64, limit: SimulationLimit) -> (Vec<u8>, SimulationStats) {

@@ -2,7 +2,6 @@
 
 use super::Api;
 
-
 pub(crate) const NAMESPACES: Api = Api::core("namespaces", "Namespace", false);
 pub(crate) const NODES: Api = Api::core("nodes", "Node", false);
 pub(crate) const PODS: Api = Api::core("pods", "Pod", true);

@@ -1448,4 +1448,3 @@ pub(crate) const CHARTS: &[Chart] = &[
         ..EMPTY
     },
 ];
-

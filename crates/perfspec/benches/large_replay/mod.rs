@@ -4,6 +4,9 @@
 //! the whole grid k = 1..20 × horizon = 1..5.
 
 use perfspec::dataset::{split_windows, SplitMode, SplitWindows};
+use perfspec::ingest::Ingestor;
+use perfspec::models::NextEventModel;
+use perfspec::models::NgramModel;
 use perfspec::models::{
     BaselineParams, BayesianNetwork, BnParams, ComposeModel, ComposeParams, FitData, Learner,
     LstmModel, LstmParams, MostFrequentModel, RepeatLastModel,
@@ -11,9 +14,6 @@ use perfspec::models::{
 use perfspec::prepare::{prepare, PrepareOptions};
 use perfspec::replay::{test_timeline, ReplayConfig, Timeline};
 use perfspec_simulate::{simulate, SimulationConfig, SimulationLimit};
-use perfspec::ingest::Ingestor;
-use perfspec::models::NextEventModel;
-use perfspec::models::NgramModel;
 
 /// Audit events (lines) of the simulated log; the paper's preset keeps about a sixth.
 pub const LOG_EVENTS: u64 = 1_000_000;
@@ -66,6 +66,7 @@ impl LargeReplay {
             validation: &split.validation,
             vocabulary: &data.vocabulary,
             seed: 1,
+            measure: perfspec::evaluate::validation_scores,
         };
         let baseline = BaselineParams::default();
         let lstm = LstmParams {

@@ -1,7 +1,7 @@
 //! The bundled logs the validation examples choose parameters on.
 
-use perfspec::prepare::{prepare, PrepareOptions, PreparedData};
 use perfspec::ingest::Ingestor;
+use perfspec::prepare::{prepare, PrepareOptions, PreparedData};
 
 /// A log of the repository (a path from its root) prepared with `options`.
 fn read(path: &str, options: &PrepareOptions) -> PreparedData {

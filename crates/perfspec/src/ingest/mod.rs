@@ -21,12 +21,12 @@
 //! become events, are only counted (see [`AuditRecords`]).
 
 mod audit_json;
-pub mod record;
 mod event_scanner;
 mod gke;
 mod json_splitter;
 mod line_splitter;
 mod logstash_csv;
+pub mod record;
 mod string_end;
 mod tokens;
 mod wrapped;
@@ -36,11 +36,11 @@ use std::io::Write;
 use flate2::write::MultiGzDecoder;
 use serde::{Deserialize, Serialize};
 
-use record::{AuditRecords, RecordFields};
 use audit_json::{DecodeSink, Shape};
 use json_splitter::{Container, End, EnvelopeKey, JsonSplitter, Layout, ValueSink};
 use line_splitter::{Line, LineSplitter};
 use logstash_csv::CsvLineParser;
+use record::{AuditRecords, RecordFields};
 
 /// How many skipped records are kept with their reason; the rest are only counted.
 pub const MAX_REPORTED_SKIPS: usize = 100;

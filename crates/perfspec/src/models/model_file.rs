@@ -23,8 +23,8 @@ use super::{
     NextEventModel, NgramModel, RepeatLastModel,
 };
 use crate::pipeline::job::MAX_WINDOW;
-use crate::prepare::PrepareOptions;
 use crate::prepare::vocabulary::{EventType, Vocabulary};
+use crate::prepare::PrepareOptions;
 
 /// The `format` of every model file.
 pub const FORMAT: &str = "perfspec-model";

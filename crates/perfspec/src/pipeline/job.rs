@@ -67,10 +67,10 @@ impl TrainConfig {
         if let Some(bad) = self.windows.iter().find(|&&w| w == 0 || w > MAX_WINDOW) {
             return Err(format!("window {bad} is out of range 1..={MAX_WINDOW}"));
         }
-        if self.k == 0 || self.k > crate::evaluate::CURVE_MAX_K {
+        if self.k == 0 || self.k > crate::models::ranking::CURVE_MAX_K {
             return Err(format!(
                 "k must be between 1 and {}",
-                crate::evaluate::CURVE_MAX_K
+                crate::models::ranking::CURVE_MAX_K
             ));
         }
         Ok(())
@@ -202,13 +202,11 @@ pub struct RowDetails {
     pub history: Option<Vec<EpochRecord>>,
 }
 
-
 /// A finished job: its row, and the fitted model (for saving, or for predicting).
 pub struct JobResult {
     pub row: ResultRow,
     pub model: Box<dyn NextEventModel>,
 }
-
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PipelineError {

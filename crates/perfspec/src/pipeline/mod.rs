@@ -16,11 +16,11 @@ use crate::clock::Clock;
 use crate::dataset::SplitMode;
 use crate::ingest::{FileReport, IngestReport, SkippedRecord};
 use crate::models::NextEventModel;
+use crate::prepare::repeated_run::RepeatedRun;
+use crate::prepare::vocabulary::VocabularyEntry;
 use crate::prepare::{FunnelStep, PrepareOptions, PreparedData};
 use crate::progress::{report, Cancelled, Progress, Stage};
 use crate::quality::{dataset_quality, dataset_warnings, SplitQuality, Warning};
-use crate::prepare::repeated_run::RepeatedRun;
-use crate::prepare::vocabulary::VocabularyEntry;
 
 /// What the data view shows: the ingest report and the prepared sequence in numbers.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -5,13 +5,14 @@
 //! trains. The CLI drives the same steps in a plain loop ([`crate::pipeline::run_job`]), so both
 //! measure with the same code.
 
+use super::job::{JobResult, PipelineError, ResultRow, RowDetails, TrainConfig, TrainJob};
 use crate::clock::Clock;
+use crate::dataset::seen_in_training;
 use crate::dataset::{split_windows_seeded, SplitWindows};
-use crate::evaluate::{evaluate, seen_in_training, time_inference, Evaluation};
+use crate::evaluate::{evaluate, time_inference, Evaluation};
 use crate::models::{
     fit, EpochRecord, FitData, HyperParameters, LstmTrainer, ModelKind, NextEventModel, StepOutcome,
 };
-use super::job::{JobResult, PipelineError, ResultRow, RowDetails, TrainConfig, TrainJob};
 use crate::prepare::PreparedData;
 use crate::progress::{Progress, Stage};
 use crate::quality::leakage_share;
@@ -96,6 +97,7 @@ impl JobRunner {
             validation: &self.split.validation,
             vocabulary: &data.vocabulary,
             seed: self.config.seed,
+            measure: crate::evaluate::validation_scores,
         }
     }
 

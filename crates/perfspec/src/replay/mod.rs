@@ -95,7 +95,7 @@ pub const MAX_HORIZON: usize = 8;
 /// Largest beam (paths of predicted events followed for steps beyond the first).
 pub const MAX_BEAM: usize = 32;
 /// Largest number of candidates per step (the evaluation's largest top-k).
-pub const MAX_K: usize = crate::evaluate::CURVE_MAX_K;
+pub const MAX_K: usize = crate::models::ranking::CURVE_MAX_K;
 
 /// Which results answer which events (see the module's semantics).
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]

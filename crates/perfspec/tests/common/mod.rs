@@ -5,8 +5,8 @@
 
 use std::path::{Path, PathBuf};
 
-use perfspec::prepare::{prepare, PrepareOptions, PreparedData};
 use perfspec::ingest::Ingestor;
+use perfspec::prepare::{prepare, PrepareOptions, PreparedData};
 
 /// A real log by the name its source gives it (`perfspec/audit-logs.csv`, `falco/attach_pod.json`),
 /// at its place in this repository: the PerfSPEC CSV and the audit2rbac log are the bundled

@@ -47,11 +47,14 @@ use serde::{Deserialize, Serialize};
 pub use params::{ComposeParams, MAX_CACHE_ORDER, MAX_COPY_REACH};
 use resource_counts::{ResourceCounts, SavedResourceCounts};
 
-use super::{report_fit, Factors, FitData, Learner, ModelKind, NextEventModel, NgramModel};
+use crate::dataset::seen_in_training;
 use crate::dataset::Windows;
-use crate::evaluate::seen_in_training;
-use crate::progress::{Cancelled, Progress};
+use crate::models::factors::Factors;
+use crate::models::kind::ModelKind;
+use crate::models::learner::{report_fit, FitData, Learner, NextEventModel, PairExplanation};
+use crate::models::ngram::NgramModel;
 use crate::prepare::vocabulary::Vocabulary;
+use crate::progress::{Cancelled, Progress};
 
 /// Training windows counted between two progress reports (and cancellation checks).
 const WINDOWS_PER_REPORT: usize = 1 << 15;
@@ -363,20 +366,6 @@ impl ComposeModel {
     }
 }
 
-/// One candidate of [`ComposeModel::explain`].
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct PairExplanation {
-    pub verb: String,
-    pub resource: String,
-    pub probability: f64,
-    /// The verb's own probability (before the resource is chosen).
-    pub verb_probability: f64,
-    /// How many events back the resource last appeared, within the copy reach.
-    pub copied_from: Option<usize>,
-    /// False for a pair the training part never held: a type the model composed.
-    pub seen_in_training: bool,
-}
-
 /// Zeroes what was not seen and renormalises the rest.
 fn restrict(distribution: &mut [f64], seen: &[bool]) {
     let mut total = 0.0;
@@ -604,6 +593,7 @@ mod tests {
             validation: &validation,
             vocabulary,
             seed: 1,
+            measure: crate::evaluate::validation_scores,
         };
         ComposeModel::learn(&data, &ComposeParams::default(), &mut |_| true).unwrap()
     }
@@ -630,7 +620,7 @@ mod tests {
         model.pair_distribution_after(&history, &mut pairs);
         assert!((pairs.iter().sum::<f64>() - 1.0).abs() < 1e-9);
         let delete_secrets = factors.pair_index(1, 2);
-        let top = super::super::top_k(&pairs, 1)[0].0 as usize;
+        let top = crate::models::ranking::top_k(&pairs, 1)[0].0 as usize;
         assert_eq!(top, delete_secrets, "{pairs:?}");
         assert!(!model.seen_in_training().unwrap()[5]);
     }

@@ -2,6 +2,8 @@
 //! with patience, and reduce-on-plateau (factor, patience, minimum), as Keras's `EarlyStopping`
 //! and `ReduceLROnPlateau` callbacks do with `min_delta = 0` and no cooldown.
 
+use serde::{Deserialize, Serialize};
+
 /// What one epoch's loss decided.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct Verdict {
@@ -81,6 +83,31 @@ impl Schedule {
         Verdict {
             improved: false,
             stop: self.since_best >= self.patience,
+        }
+    }
+}
+
+/// Why training ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StopReason {
+    /// The maximum number of epochs ran.
+    EpochLimit,
+    /// `patience` epochs in a row without a better validation loss.
+    EarlyStopping,
+    /// A mini-batch's loss was not finite; the last finished epoch's best weights are kept.
+    Diverged,
+    /// [`LstmTrainer::finish`] was called before training ended.
+    Interrupted,
+}
+
+impl StopReason {
+    pub fn label(self) -> &'static str {
+        match self {
+            StopReason::EpochLimit => "the epoch limit",
+            StopReason::EarlyStopping => "early stopping",
+            StopReason::Diverged => "a non-finite loss (lower the learning rate)",
+            StopReason::Interrupted => "an interruption",
         }
     }
 }

@@ -13,9 +13,9 @@
 use rand::rngs::ChaCha8Rng;
 use rand::{RngExt, SeedableRng};
 
-use super::lstm_factorised::FactorisedWeights;
-use super::lstm_weights::{LayerWeights, LstmWeights, Matrix, GATE_ORDER};
-use super::Factors;
+use super::factorised::FactorisedWeights;
+use super::weights::{LayerWeights, LstmWeights, Matrix, GATE_ORDER};
+use crate::models::factors::Factors;
 
 /// Keeps the factorised heads' draws apart from the trunk's (same seed), so that the trunk
 /// starts as the type output's does.

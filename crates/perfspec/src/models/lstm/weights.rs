@@ -14,7 +14,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::lstm_factorised::FactorisedWeights;
+use super::factorised::FactorisedWeights;
 
 /// The order of the four gate blocks in every `4H`-wide matrix and bias.
 pub const GATE_ORDER: &str = "ifgo";

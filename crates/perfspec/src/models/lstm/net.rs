@@ -16,9 +16,9 @@ use burn::module::{Module, Param};
 use burn::nn::{Embedding, GateController, Initializer, Linear, Lstm, LstmConfig};
 use burn::tensor::{Device, Int, Tensor, TensorData};
 
-use super::lstm_factorised_net::FactorisedHeads;
-use super::lstm_weights::{LayerWeights, LstmWeights, Matrix, GATE_ORDER};
-use super::Factors;
+use super::factorised_net::FactorisedHeads;
+use super::weights::{LayerWeights, LstmWeights, Matrix, GATE_ORDER};
+use crate::models::factors::Factors;
 
 /// Exactly one of (`embedding`, `output`) and `factorised` is present: the type output's or the
 /// factorised output's ends around the shared layers.

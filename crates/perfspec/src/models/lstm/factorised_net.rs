@@ -11,11 +11,11 @@ use burn::nn::{Embedding, Linear};
 use burn::tensor::activation::{log_softmax, sigmoid, softmax};
 use burn::tensor::{Device, Int, Tensor, TensorData};
 
-use super::lstm_factorised::FactorisedWeights;
-use super::lstm_net::{param1, param2, read, read_values, DropoutMasks, LstmNet};
-use super::lstm_weights::{LstmWeights, Matrix};
-use super::Factors;
+use super::factorised::FactorisedWeights;
+use super::net::{param1, param2, read, read_values, DropoutMasks, LstmNet};
+use super::weights::{LstmWeights, Matrix};
 use crate::dataset::Windows;
+use crate::models::factors::Factors;
 
 /// Added to the probability of the actual resource before its log, so that a copy gate near 1
 /// with nothing to copy gives a large finite loss, not an infinite one.

@@ -6,14 +6,13 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::lstm_forward::Forward;
-use super::lstm_trainer::{LstmTrainer, StepOutcome, StopReason};
-use super::lstm_weights::LstmWeights;
-use super::{
-    report_fit, EpochRecord, Factors, FitData, FitError, Learner, LstmOutput, LstmParams,
-    ModelKind, NextEventModel,
-};
-use crate::progress::{Cancelled, Progress};
+use super::forward::Forward;
+use super::params::LstmParams;
+use super::schedule::StopReason;
+use super::weights::LstmWeights;
+use crate::models::factors::Factors;
+use crate::models::kind::ModelKind;
+use crate::models::learner::{EpochRecord, NextEventModel};
 use crate::prepare::vocabulary::Vocabulary;
 
 /// How a model was trained, as its file keeps it.
@@ -34,20 +33,20 @@ pub struct LstmModel {
     factors: Option<Factors>,
     /// Which types occurred in training, for the factorised output (which can predict the
     /// others), so that Predict can mark them new.
-    seen_types: Option<Vec<bool>>,
-    training: Option<TrainingSummary>,
+    pub(super) seen_types: Option<Vec<bool>>,
+    pub(super) training: Option<TrainingSummary>,
 }
 
 /// The `weights` of a model file: the matrices, and how training went.
 #[derive(Serialize, Deserialize)]
-struct SavedLstm {
+pub(super) struct SavedLstm {
     #[serde(flatten)]
-    weights: LstmWeights,
+    pub(super) weights: LstmWeights,
     #[serde(default)]
-    training: Option<TrainingSummary>,
+    pub(super) training: Option<TrainingSummary>,
     /// Ids of the types seen in training (factorised output only).
     #[serde(default)]
-    seen_types: Option<Vec<u32>>,
+    pub(super) seen_types: Option<Vec<u32>>,
 }
 
 impl LstmModel {
@@ -122,7 +121,7 @@ impl LstmModel {
     /// within the window): the reference the hand-written inference is tested against. Builds a
     /// burn network each call; for tests and checks, not for serving.
     pub fn reference_distributions(&self, contexts: &[Vec<u32>]) -> Vec<Vec<f64>> {
-        super::lstm_net::reference_distributions(self.forward.weights(), contexts)
+        super::net::reference_distributions(self.forward.weights(), contexts)
     }
 
     /// For the factorised output: the pair distributions (at [`Factors::pair_index`]) burn's own
@@ -130,48 +129,13 @@ impl LstmModel {
     /// [`NextEventModel::pair_distribution_after`]. Empty for the type output. Slow; for tests.
     pub fn reference_pair_distributions(&self, contexts: &[Vec<u32>]) -> Vec<Vec<f64>> {
         match &self.factors {
-            Some(factors) => super::lstm_factorised_net::reference_pair_distributions(
+            Some(factors) => super::factorised_net::reference_pair_distributions(
                 self.forward.weights(),
                 factors,
                 contexts,
             ),
             None => Vec::new(),
         }
-    }
-
-    /// Fits without progress reports: [`LstmTrainer`] run to its end.
-    pub fn fit(data: &FitData<'_>, params: &LstmParams) -> Result<Self, FitError> {
-        Ok(Self::run(LstmTrainer::new(data, params)?, &mut |_| true)?)
-    }
-
-    /// Fits by looping over [`LstmTrainer`]'s steps, reporting every mini-batch and epoch;
-    /// the sink returning false stops at the next mini-batch.
-    pub fn run(
-        mut trainer: LstmTrainer,
-        progress: &mut dyn FnMut(&Progress) -> bool,
-    ) -> Result<Self, Cancelled> {
-        let epochs = trainer.params().epochs;
-        report_fit(progress, 0.0, format!("LSTM: up to {epochs} epochs"))?;
-        loop {
-            let outcome = trainer.step();
-            let fraction = trainer.fraction();
-            report_fit(progress, fraction, lstm_step_detail(&outcome, epochs))?;
-            if matches!(
-                outcome,
-                StepOutcome::Finished(_)
-                    | StepOutcome::Epoch {
-                        stopped: Some(_),
-                        ..
-                    }
-            ) {
-                break;
-            }
-        }
-        let model = trainer.finish();
-        if let Some(training) = &model.training {
-            report_fit(progress, 1.0, training.describe())?;
-        }
-        Ok(model)
     }
 }
 
@@ -184,92 +148,6 @@ impl TrainingSummary {
             self.history.len(),
             self.best_epoch
         )
-    }
-}
-
-/// What a progress line says about one training step.
-pub fn lstm_step_detail(outcome: &StepOutcome, epochs: usize) -> String {
-    match outcome {
-        StepOutcome::Batch(batch) => format!(
-            "epoch {}/{epochs}, batch {}/{}, loss {:.4}",
-            batch.epoch, batch.batch, batch.batches, batch.loss
-        ),
-        StepOutcome::Epoch { record, .. } => format!(
-            "epoch {}/{epochs}: loss {:.4}, validation loss {:.4}, top-1 {:.3}, learning rate {}",
-            record.epoch,
-            record.train_loss,
-            record.validation_loss,
-            record.validation_accuracy,
-            record.learning_rate
-        ),
-        StepOutcome::Finished(reason) => format!("LSTM: {}", reason.label()),
-    }
-}
-
-impl Learner for LstmModel {
-    type Params = LstmParams;
-
-    fn learn(
-        data: &FitData<'_>,
-        params: &LstmParams,
-        progress: &mut dyn FnMut(&Progress) -> bool,
-    ) -> Result<Self, Cancelled> {
-        Self::run(LstmTrainer::start(data, params), progress)
-    }
-
-    fn restore(
-        params: LstmParams,
-        weights: serde_json::Value,
-        vocabulary: &Vocabulary,
-        window: usize,
-    ) -> Result<Self, String> {
-        params.validate()?;
-        let saved: SavedLstm = serde_json::from_value(weights)
-            .map_err(|error| format!("the LSTM weights are malformed: {error}"))?;
-        let mut weights = saved.weights;
-        weights.check(
-            vocabulary.len(),
-            params.embedding,
-            params.hidden,
-            params.layers,
-        )?;
-        match (params.output, &weights.factorised) {
-            (LstmOutput::Types, None) => {}
-            (LstmOutput::Factorised, Some(heads)) => {
-                let factors = Factors::new(vocabulary);
-                heads.check(
-                    factors.verbs.len(),
-                    factors.resources.len(),
-                    params.embedding,
-                    params.hidden,
-                    window,
-                )?;
-                // The type table is derived: rebuilt rather than trusted.
-                weights.embedding =
-                    heads.input_embedding(&factors.type_verb, &factors.type_resource);
-            }
-            (output, _) => {
-                return Err(format!(
-                    "the LSTM's weights do not match its {} output",
-                    output.name()
-                ))
-            }
-        }
-        let mut seen_types = None;
-        if let Some(ids) = saved.seen_types {
-            let mut seen = vec![false; vocabulary.len()];
-            for id in ids {
-                *seen.get_mut(id as usize).ok_or_else(|| {
-                    format!("the LSTM's seen types name type {id}, beyond the vocabulary")
-                })? = true;
-            }
-            seen_types = Some(seen);
-        }
-        Ok(Self {
-            training: saved.training,
-            seen_types,
-            ..Self::from_weights(params, window, weights, vocabulary)
-        })
     }
 }
 

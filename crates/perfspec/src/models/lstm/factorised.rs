@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::lstm_weights::Matrix;
+use super::weights::Matrix;
 
 /// What the LSTM's output layer predicts.
 ///
@@ -173,9 +173,9 @@ impl FactorisedWeights {
                     values.len()
                 ));
             }
-            super::lstm_weights::check_finite(name, values)?;
+            super::weights::check_finite(name, values)?;
         }
-        super::lstm_weights::check_finite("copy gate bias", &[self.copy_gate_bias])
+        super::weights::check_finite("copy gate bias", &[self.copy_gate_bias])
     }
 
     /// The input embedding of every event type, `verb_embedding[v] + resource_embedding[r]`

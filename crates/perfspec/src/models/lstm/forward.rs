@@ -23,7 +23,7 @@
 //! and resource embeddings) and the last hidden state goes to the heads of
 //! `lstm_factorised` instead of `P` (tested to 1e-5 against burn's in `tests/lstm_factorised.rs`).
 
-use super::lstm_weights::LstmWeights;
+use super::weights::LstmWeights;
 
 /// The weights and the first layer's input table, ready to predict.
 #[derive(Debug, Clone)]
@@ -179,7 +179,7 @@ fn softmax(logits: &[f32], out: &mut [f64]) {
 
 #[cfg(test)]
 mod tests {
-    use super::super::lstm_weights::{LayerWeights, Matrix, GATE_ORDER};
+    use super::super::weights::{LayerWeights, Matrix, GATE_ORDER};
     use super::*;
 
     /// One event type, hidden size 1, no embedding effect: the cell maths by hand.

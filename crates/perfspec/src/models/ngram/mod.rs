@@ -11,10 +11,11 @@
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
-use super::{report_fit, FitData, Learner, ModelKind, NextEventModel, SavedRow};
 use crate::dataset::Windows;
-use crate::progress::{Cancelled, Progress};
+use crate::models::kind::ModelKind;
+use crate::models::learner::{report_fit, FitData, Learner, NextEventModel, SavedRow};
 use crate::prepare::vocabulary::Vocabulary;
+use crate::progress::{Cancelled, Progress};
 
 /// Training windows counted between two progress reports (and cancellation checks).
 const WINDOWS_PER_REPORT: usize = 1 << 16;
@@ -302,7 +303,7 @@ mod tests {
         let model = NgramModel::fit(&windows(&events, 2), 4);
         let mut out = vec![0.0; 4];
         model.distribution(&[3, 1], &mut out);
-        let best = super::super::top_k(&out, 1)[0].0;
+        let best = crate::models::ranking::top_k(&out, 1)[0].0;
         assert_eq!(best, 2);
         model.distribution(&[3, 3], &mut out);
         assert!((out.iter().sum::<f64>() - 1.0).abs() < 1e-9);

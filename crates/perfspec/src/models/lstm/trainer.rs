@@ -11,8 +11,8 @@
 //! initial weights and the dropout masks come from seeded generators the trainer owns (see
 //! `lstm_init`), so a seed reproduces the weights, the history and the predictions.
 //!
-//! After each epoch the weights are measured on the validation windows with the same code that
-//! measures the test windows ([`crate::evaluate::evaluate`]): the validation loss is the mean
+//! After each epoch the weights are measured on the validation windows by the measure the caller
+//! hands over ([`FitData::measure`], the same evaluation as the test windows'): the validation loss is the mean
 //! cross-entropy of the actual next event. Early stopping and reduce-on-plateau watch it
 //! ([`Schedule`]); the best epoch's weights are what [`LstmTrainer::finish`] returns. Without
 //! validation windows (too few events) the training windows stand in for them.
@@ -22,46 +22,23 @@ use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
 use burn::tensor::{Device, Int, Tensor, TensorData};
 use rand::rngs::ChaCha8Rng;
 use rand::{RngExt, SeedableRng};
-use serde::{Deserialize, Serialize};
 
-use super::lstm::LstmModel;
-use super::lstm_factorised_net::FactorisedBatch;
-use super::lstm_init::{initial_factorised, initial_weights, Shape};
-use super::lstm_net::{DropoutMasks, LstmNet};
-use super::lstm_schedule::Schedule;
-use super::lstm_weights::LstmWeights;
-use super::{EpochRecord, Factors, FitData, FitError, LstmOutput, LstmParams};
+use super::factorised::LstmOutput;
+use super::factorised_net::FactorisedBatch;
+use super::init::{initial_factorised, initial_weights, Shape};
+use super::model::LstmModel;
+use super::net::{DropoutMasks, LstmNet};
+use super::params::LstmParams;
+use super::schedule::Schedule;
+use super::schedule::StopReason;
+use super::weights::LstmWeights;
 use crate::dataset::Windows;
-use crate::evaluate::evaluate;
+use crate::models::factors::Factors;
+use crate::models::learner::{EpochRecord, FitData, FitError, ValidationMeasure};
 use crate::prepare::vocabulary::Vocabulary;
 
 /// Keeps the shuffling and dropout draws apart from the initial weights' (same seed).
 const TRAINING_STREAM: u64 = 0x9E37_79B9_7F4A_7C15;
-
-/// Why training ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum StopReason {
-    /// The maximum number of epochs ran.
-    EpochLimit,
-    /// `patience` epochs in a row without a better validation loss.
-    EarlyStopping,
-    /// A mini-batch's loss was not finite; the last finished epoch's best weights are kept.
-    Diverged,
-    /// [`LstmTrainer::finish`] was called before training ended.
-    Interrupted,
-}
-
-impl StopReason {
-    pub fn label(self) -> &'static str {
-        match self {
-            StopReason::EpochLimit => "the epoch limit",
-            StopReason::EarlyStopping => "early stopping",
-            StopReason::Diverged => "a non-finite loss (lower the learning rate)",
-            StopReason::Interrupted => "an interruption",
-        }
-    }
-}
 
 /// One trained mini-batch.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -101,6 +78,7 @@ pub struct LstmTrainer {
     train: Windows,
     /// The validation windows, or the training windows when there are none.
     validation: Windows,
+    measure: ValidationMeasure,
     device: Device,
     /// `None` only while Adam's step has it.
     net: Option<LstmNet>,
@@ -178,6 +156,7 @@ impl LstmTrainer {
             params.min_learning_rate,
         );
         let mut trainer = Self {
+            measure: data.measure,
             window: data.train.window,
             vocabulary: data.vocabulary.clone(),
             factors,
@@ -394,16 +373,21 @@ impl LstmTrainer {
             self.current_weights(),
             &self.vocabulary,
         );
-        let measured = evaluate(&snapshot, &self.validation, &self.vocabulary, &[]);
+        let measured = (self.measure)(
+            &snapshot,
+            &self.validation,
+            &self.vocabulary,
+            self.params.topk,
+        );
         let record = EpochRecord {
             epoch,
             train_loss,
             validation_loss: measured.log_loss,
-            validation_accuracy: measured.accuracy.top(1),
-            validation_topk: measured.accuracy.top(self.params.topk),
-            validation_precision: measured.macro_average.precision,
-            validation_recall: measured.macro_average.recall,
-            validation_f1: measured.macro_average.f1,
+            validation_accuracy: measured.top1,
+            validation_topk: measured.topk,
+            validation_precision: measured.macro_precision,
+            validation_recall: measured.macro_recall,
+            validation_f1: measured.macro_f1,
             learning_rate,
         };
         self.history.push(record.clone());
@@ -428,7 +412,7 @@ impl LstmTrainer {
     /// The best epoch's model (the initial weights if no epoch finished), with the history.
     pub fn finish(self) -> LstmModel {
         let stop = self.stopped.unwrap_or(StopReason::Interrupted);
-        let seen = crate::evaluate::seen_in_training(&self.train, self.vocabulary.len());
+        let seen = crate::dataset::seen_in_training(&self.train, self.vocabulary.len());
         LstmModel::trained(
             self.params,
             self.window,

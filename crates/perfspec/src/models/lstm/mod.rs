@@ -1,0 +1,32 @@
+//! The LSTM learner: a network over the last events' embeddings, trained with burn's autodiff in
+//! an explicit loop ([`LstmTrainer`]) and answered by a hand-written forward pass ([`LstmModel`]).
+//!
+//! - [`params`]: its hyper-parameters;
+//! - `net` and `factorised_net`: the burn modules that train, over whole types or over verb and
+//!   resource (the factorised output);
+//! - `weights`, `factorised` and `init`: the weights as plain matrices, and where they start;
+//! - `trainer` and `schedule`: the training loop, one mini-batch per step, and its learning-rate
+//!   schedule and early stopping;
+//! - `forward` and `model`: inference without burn, and the fitted model behind
+//!   [`crate::models::NextEventModel`];
+//! - `learner`: the trainer driven to a model, and a model restored from its file.
+
+mod factorised;
+mod factorised_net;
+mod forward;
+mod init;
+mod learner;
+mod model;
+mod net;
+pub(crate) mod params;
+mod schedule;
+mod trainer;
+mod weights;
+
+pub use factorised::{FactorisedWeights, LstmOutput};
+pub use learner::lstm_step_detail;
+pub use model::{LstmModel, TrainingSummary};
+pub use params::LstmParams;
+pub use schedule::StopReason;
+pub use trainer::{BatchReport, LstmTrainer, StepOutcome};
+pub use weights::LstmWeights;
