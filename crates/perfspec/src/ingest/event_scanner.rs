@@ -16,7 +16,7 @@
 //! number it would have to convert, nesting deeper than [`MAX_DEPTH`], or anything that is not
 //! valid JSON (a control byte inside a string among it).
 
-use super::audit_json::{RawEvent, RawObjectRef, RawStatus, RawUser, Text, TextOrNumber};
+use super::raw_event::{RawEvent, RawObjectRef, RawStatus, RawUser, Text, TextOrNumber};
 use super::string_end::string_stop;
 
 /// Deeper than an audit event nests; serde_json gives up at 128.

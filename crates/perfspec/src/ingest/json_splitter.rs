@@ -23,7 +23,8 @@
 
 use memchr::{memchr, memchr3};
 
-use super::BOM;
+/// The UTF-8 byte order mark, which some tools write before the first line or value.
+pub(super) const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// A value longer than this is skipped (as one record) rather than buffered without end.
 pub const MAX_VALUE_BYTES: usize = 16 * 1024 * 1024;

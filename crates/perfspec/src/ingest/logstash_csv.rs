@@ -6,7 +6,7 @@
 
 use std::borrow::Cow;
 
-use super::Skip;
+use super::skip::Skip;
 use crate::ingest::record::RecordFields;
 
 pub const COLUMNS: usize = 15;

@@ -26,7 +26,10 @@ mod gke;
 mod json_splitter;
 mod line_splitter;
 mod logstash_csv;
+mod raw_event;
+mod raw_wrapper;
 pub mod record;
+mod skip;
 mod string_end;
 mod tokens;
 mod wrapped;
@@ -36,11 +39,13 @@ use std::io::Write;
 use flate2::write::MultiGzDecoder;
 use serde::{Deserialize, Serialize};
 
-use audit_json::{DecodeSink, Shape};
+use json_splitter::BOM;
 use json_splitter::{Container, End, EnvelopeKey, JsonSplitter, Layout, ValueSink};
 use line_splitter::{Line, LineSplitter};
 use logstash_csv::CsvLineParser;
+use raw_event::{DecodeSink, Shape};
 use record::{AuditRecords, RecordFields};
+use skip::Skip;
 
 /// How many skipped records are kept with their reason; the rest are only counted.
 pub const MAX_REPORTED_SKIPS: usize = 100;
@@ -55,8 +60,6 @@ const DETECTION_LINE_BYTES: usize = 64 * 1024;
 /// wrapper of one, is given up (a binary file that happens to start with `{`).
 const JSON_GIVE_UP_LIMIT: u64 = 1_000;
 const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
-/// The UTF-8 byte order mark, which some tools write before the first line or value.
-pub(crate) const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// The kinds of input a file can hold, as detected from its content.
 ///
@@ -156,30 +159,6 @@ impl InputFormat {
             PerfspecCsv => GzipPerfspecCsv,
             Tokens => GzipTokens,
             _ => GzipUnrecognised,
-        }
-    }
-}
-
-/// Why a line or value gave no record; `incomplete` when it ended before its record did, which
-/// on an unterminated last line means the file was cut short.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Skip {
-    pub reason: String,
-    pub incomplete: bool,
-}
-
-impl Skip {
-    pub fn new(reason: impl Into<String>) -> Self {
-        Self {
-            reason: reason.into(),
-            incomplete: false,
-        }
-    }
-
-    pub fn incomplete(reason: impl Into<String>) -> Self {
-        Self {
-            reason: reason.into(),
-            incomplete: true,
         }
     }
 }
@@ -873,7 +852,7 @@ fn read_line(format: LineFormat, csv: &mut CsvLineParser, recorder: &mut Recorde
                 container: Container::TopLevel,
                 cut,
             };
-            return wrapped::decode_timestamped(text, &mut placed);
+            return audit_json::decode_timestamped(text, &mut placed);
         }
     };
     match result {

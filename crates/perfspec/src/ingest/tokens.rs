@@ -1,7 +1,7 @@
 //! Token files: one `verb_resource` event type per line (`InputFormat::Tokens`), the processed form
 //! the PerfSPEC dataset publishes. A resource may carry its subresource (`create_pods/binding`).
 
-use super::Skip;
+use super::skip::Skip;
 use std::borrow::Cow;
 
 use crate::ingest::record::RecordFields;

@@ -4,61 +4,26 @@
 //! `<timestamp> <JSON event>` text lines.
 
 use std::borrow::Cow;
-use std::fmt;
 
-use serde::de::{self, value::MapAccessDeserializer, Deserializer, MapAccess, Visitor};
-use serde::Deserialize;
-
-use super::audit_json::{self, DecodeSink, RawEvent, RawWrapper, Shape};
-use super::Skip;
+use super::raw_event::RawEvent;
+use super::raw_wrapper::{LogPayload, RawWrapper};
+use super::skip::Skip;
 #[cfg(test)]
 use crate::ingest::record::AuditRecord;
-use crate::ingest::record::RecordFields;
 
 /// The diagnostic categories of AKS that hold Kubernetes audit events.
 const AKS_AUDIT_CATEGORIES: [&str; 2] = ["kube-audit", "kube-audit-admin"];
 
-#[derive(Deserialize)]
-pub(super) struct RawProperties<'a> {
-    #[serde(borrow)]
-    log: Option<LogPayload<'a>>,
-}
-
-/// `properties.log`: Azure's diagnostic settings write the event as JSON text; some exports
-/// (and Log Analytics queries) give it as an object.
-pub(super) enum LogPayload<'a> {
-    Text(Cow<'a, str>),
+/// What a cloud wrapper holds: the audit event as JSON text still to decode (with where it was
+/// found, for the skip reason), or already read as an object. The decoding is the caller's, so
+/// that this module reads wrappers without depending on the event decoder that dispatches to it.
+pub(super) enum Embedded<'a> {
+    Json(Cow<'a, str>, &'static str),
     Event(Box<RawEvent<'a>>),
 }
 
-impl<'de: 'a, 'a> Deserialize<'de> for LogPayload<'a> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct PayloadVisitor;
-        impl<'de> Visitor<'de> for PayloadVisitor {
-            type Value = LogPayload<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("an audit event, as JSON text or as an object")
-            }
-            fn visit_borrowed_str<E: de::Error>(self, text: &'de str) -> Result<Self::Value, E> {
-                Ok(LogPayload::Text(Cow::Borrowed(text)))
-            }
-            fn visit_str<E: de::Error>(self, text: &str) -> Result<Self::Value, E> {
-                Ok(LogPayload::Text(Cow::Owned(text.to_string())))
-            }
-            fn visit_string<E: de::Error>(self, text: String) -> Result<Self::Value, E> {
-                Ok(LogPayload::Text(Cow::Owned(text)))
-            }
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
-                RawEvent::deserialize(MapAccessDeserializer::new(map))
-                    .map(|event| LogPayload::Event(Box::new(event)))
-            }
-        }
-        deserializer.deserialize_any(PayloadVisitor)
-    }
-}
-
-/// The record of an AKS diagnostic record (`category` and `properties.log`).
-pub(super) fn aks_record(entry: RawWrapper<'_>) -> Result<RecordFields<'static>, Skip> {
+/// The event of an AKS diagnostic record (`category` and `properties.log`).
+pub(super) fn aks_event(entry: RawWrapper<'_>) -> Result<Embedded<'_>, Skip> {
     if let Some(category) = entry.category.as_deref() {
         if !AKS_AUDIT_CATEGORIES.contains(&category) {
             return Err(Skip::new(format!(
@@ -67,16 +32,17 @@ pub(super) fn aks_record(entry: RawWrapper<'_>) -> Result<RecordFields<'static>,
         }
     }
     match entry.properties.and_then(|properties| properties.log) {
-        Some(LogPayload::Text(text)) => {
-            audit_json::decode_embedded(&text, "AKS properties.log is not an audit event")
-        }
-        Some(LogPayload::Event(event)) => event.record().map(RecordFields::into_owned),
+        Some(LogPayload::Text(text)) => Ok(Embedded::Json(
+            text,
+            "AKS properties.log is not an audit event",
+        )),
+        Some(LogPayload::Event(event)) => Ok(Embedded::Event(event)),
         None => Err(Skip::new("AKS diagnostic record without properties.log")),
     }
 }
 
-/// The record of a CloudWatch Logs event (`message` holding the audit event).
-pub(super) fn cloudwatch_record(entry: RawWrapper<'_>) -> Result<RecordFields<'static>, Skip> {
+/// The event of a CloudWatch Logs event (`message` holding the audit event).
+pub(super) fn cloudwatch_event(entry: RawWrapper<'_>) -> Result<Embedded<'_>, Skip> {
     let message = entry.message.unwrap_or_default();
     if !message.trim_start().starts_with('{') {
         // An EKS log group also holds authenticator and controller-manager streams.
@@ -84,7 +50,10 @@ pub(super) fn cloudwatch_record(entry: RawWrapper<'_>) -> Result<RecordFields<'s
             "CloudWatch message is not a JSON audit event (another log stream?)",
         ));
     }
-    audit_json::decode_embedded(&message, "CloudWatch message is not an audit event")
+    Ok(Embedded::Json(
+        message,
+        "CloudWatch message is not an audit event",
+    ))
 }
 
 /// Splits `<timestamp> [<log stream>] <JSON event>`, as a CloudWatch Logs export to S3 (or
@@ -110,21 +79,11 @@ fn looks_like_timestamp(token: &str) -> bool {
     dated || epoch
 }
 
-/// One `<timestamp> <JSON event>` line.
-pub(super) fn decode_timestamped(line: &str, sink: &mut impl DecodeSink) {
-    match timestamped_json(line) {
-        Some(json) => audit_json::decode(json.as_bytes(), sink),
-        None => sink.skip(
-            Shape::Unknown,
-            Skip::new("not a `<timestamp> <JSON event>` line"),
-        ),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::ingest::audit_json::decoded;
+    use crate::ingest::raw_event::Shape;
 
     fn record(json: &str) -> AuditRecord {
         match decoded(json.as_bytes()).result {
