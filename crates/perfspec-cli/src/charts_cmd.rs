@@ -7,7 +7,7 @@ use perfspec::pipeline::ResultRow;
 use perfspec::pipeline::TrainReport;
 use perfspec_charts::{Chart, ChartKind, ChartTable, Theme};
 
-use crate::Failure;
+use crate::output::Failure;
 
 /// Pixel sizes of the files: wide enough for the legends, and tall enough for the charts that
 /// show more rows the more room they get.

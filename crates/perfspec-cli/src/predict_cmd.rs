@@ -8,7 +8,7 @@ use perfspec::models::model_file;
 use perfspec::predict::{parse_context, predict_named, NamedPrediction};
 use serde::Serialize;
 
-use crate::Failure;
+use crate::output::Failure;
 
 #[derive(clap::Args)]
 pub struct PredictArgs {
@@ -69,9 +69,9 @@ pub fn run(args: PredictArgs) -> Result<(), Failure> {
         prediction,
     };
     if args.json {
-        crate::print_json(&output);
+        crate::output::print_json(&output);
     } else {
-        crate::print_text(&text_output(&output));
+        crate::output::print_text(&text_output(&output));
     }
     Ok(())
 }

@@ -16,7 +16,8 @@ use perfspec::replay::{
 };
 use perfspec::units::percent;
 
-use crate::{Failure, Split};
+use crate::model_args::Split;
+use crate::output::Failure;
 
 /// A comma-separated list; an alias so that clap takes it as one value, not many.
 type List = Vec<usize>;
@@ -29,15 +30,15 @@ pub struct ReplayArgs {
     #[arg(long)]
     json: bool,
     #[command(flatten)]
-    input: crate::InputArgs,
+    input: crate::input::InputArgs,
     #[command(flatten)]
     choice: ModelChoice,
     #[command(flatten)]
     verifier: VerifierArgs,
     #[command(flatten)]
-    lstm: crate::LstmArgs,
+    lstm: crate::model_args::LstmArgs,
     #[command(flatten)]
-    compose: crate::ComposeArgs,
+    compose: crate::model_args::ComposeArgs,
 }
 
 /// Which models are fitted, as `train` fits them.
@@ -45,7 +46,7 @@ pub struct ReplayArgs {
 #[command(next_help_heading = "Models")]
 struct ModelChoice {
     /// Models to replay, comma-separated: ngram, bn, lstm, compose, mfe, repeat (as `train`)
-    #[arg(long, default_value = "ngram", value_delimiter = ',', value_parser = crate::parse_model)]
+    #[arg(long, default_value = "ngram", value_delimiter = ',', value_parser = crate::model_args::parse_model)]
     models: Vec<ModelKind>,
     /// Context windows, e.g. `1,2,3` or `1-3`
     #[arg(long, default_value = "1,2", value_parser = parse_windows)]
@@ -172,8 +173,8 @@ pub fn run(args: ReplayArgs) -> Result<(), Failure> {
         budget_ms: verifier.budget_ms,
     };
     config.validate().map_err(Failure::usage)?;
-    let options = crate::options(&args.input)?;
-    let (_, data) = crate::load_with_options(&args.input, &options)?;
+    let options = crate::input::options(&args.input)?;
+    let (_, data) = crate::input::load_with_options(&args.input, &options)?;
     let clock = SystemClock::default();
     // What validation could not see (a window leaving no test events) is a data problem.
     let report =
@@ -182,9 +183,9 @@ pub fn run(args: ReplayArgs) -> Result<(), Failure> {
             message: error.to_string(),
         })?;
     if args.json {
-        crate::print_json(&report);
+        crate::output::print_json(&report);
     } else {
-        crate::print_text(&table(&report));
+        crate::output::print_text(&table(&report));
     }
     Ok(())
 }

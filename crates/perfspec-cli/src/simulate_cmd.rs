@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use perfspec_simulate::{simulate, SimulationConfig, SimulationLimit, SimulationStats};
 
-use crate::Failure;
+use crate::output::Failure;
 
 const DEFAULT_EVENTS: u64 = 100_000;
 const BYTES_PER_MB: f64 = 1_000_000.0;
