@@ -5,6 +5,10 @@
 //! predictors ([`models`]) whose accuracy and cost [`evaluate`] measures. [`pipeline`] strings the
 //! steps together for the CLI and the browser worker alike.
 
+// The one exception is the SIMD scan of JSON strings (`ingest/string_end.rs`), allowed there.
+#![deny(unsafe_code)]
+#![warn(unreachable_pub)]
+
 pub mod clock;
 pub mod dataset;
 pub mod evaluate;

@@ -27,7 +27,7 @@ use memchr::{memchr, memchr3};
 pub(super) const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// A value longer than this is skipped (as one record) rather than buffered without end.
-pub const MAX_VALUE_BYTES: usize = 16 * 1024 * 1024;
+pub(crate) const MAX_VALUE_BYTES: usize = 16 * 1024 * 1024;
 /// Deeper nesting is treated as broken JSON (serde_json itself stops at 128 levels).
 const MAX_DEPTH: usize = 512;
 /// Keys longer than this cannot be an envelope key, so only this much of a key is kept.
@@ -35,7 +35,7 @@ const MAX_KEY_BYTES: usize = 8;
 
 /// How the file lays out its values, as far as the scanner has seen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Layout {
+pub(crate) enum Layout {
     /// No top-level value has ended yet.
     Undecided,
     /// One value per line (NDJSON).
@@ -46,7 +46,7 @@ pub enum Layout {
 
 /// Where a value sat in the file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Container {
+pub(crate) enum Container {
     TopLevel,
     /// An element of a top-level array.
     Array,
@@ -56,7 +56,7 @@ pub enum Container {
 
 /// The array-valued keys whose elements are emitted one by one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum EnvelopeKey {
+pub(crate) enum EnvelopeKey {
     /// `EventList.items`, the audit webhook's batch.
     Items,
     /// AKS diagnostic settings' `records`.
@@ -78,7 +78,7 @@ impl EnvelopeKey {
 
 /// How a value ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum End {
+pub(crate) enum End {
     /// The value closed normally (its JSON may still be invalid: the reader's parser decides).
     Complete,
     /// The scanner found it broken (a line ended inside it in NDJSON, or a byte that cannot
@@ -91,7 +91,7 @@ pub enum End {
 }
 
 /// One value cut out of the stream.
-pub struct Value<'a> {
+pub(crate) struct Value<'a> {
     pub bytes: &'a [u8],
     /// 1-based line of its first byte.
     pub line: u64,
@@ -100,7 +100,7 @@ pub struct Value<'a> {
 }
 
 /// Receives what the splitter cuts out.
-pub trait ValueSink {
+pub(crate) trait ValueSink {
     /// A whole line of an NDJSON file, starting with `{`: returns true if it was read as one
     /// value (and so needs no scanning), false to have it scanned like any other input.
     fn line(&mut self, bytes: &[u8], line: u64) -> bool;
@@ -175,7 +175,7 @@ struct Capture {
     overlong: bool,
 }
 
-pub struct JsonSplitter {
+pub(crate) struct JsonSplitter {
     line: u64,
     /// The next byte is the first of its line.
     column0: bool,
@@ -203,7 +203,7 @@ pub struct JsonSplitter {
 
 impl JsonSplitter {
     /// A splitter whose first byte is on line `first_line` (1-based), at the start of that line.
-    pub fn new(first_line: u64) -> Self {
+    pub(crate) fn new(first_line: u64) -> Self {
         Self {
             line: first_line,
             column0: true,
@@ -223,21 +223,21 @@ impl JsonSplitter {
         }
     }
 
-    pub fn layout(&self) -> Layout {
+    pub(crate) fn layout(&self) -> Layout {
         self.layout
     }
 
     /// The first envelope whose elements were emitted, if any (it names an empty one's kind).
-    pub fn first_envelope(&self) -> Option<EnvelopeKey> {
+    pub(crate) fn first_envelope(&self) -> Option<EnvelopeKey> {
         self.first_envelope
     }
 
     /// Line of the next byte.
-    pub fn line(&self) -> u64 {
+    pub(crate) fn line(&self) -> u64 {
         self.line
     }
 
-    pub fn push(&mut self, chunk: &[u8], sink: &mut impl ValueSink) {
+    pub(crate) fn push(&mut self, chunk: &[u8], sink: &mut impl ValueSink) {
         if let Some(capture) = &mut self.capture {
             capture.from = 0;
         }
@@ -249,7 +249,7 @@ impl JsonSplitter {
     }
 
     /// Ends the input: a value still open is emitted as truncated.
-    pub fn finish(&mut self, sink: &mut impl ValueSink) {
+    pub(crate) fn finish(&mut self, sink: &mut impl ValueSink) {
         if self.lex == Lex::Scalar {
             // A number or literal ends where the input does.
             self.lex = Lex::Between;

@@ -4,9 +4,9 @@
 //! arrive), which `BufRead::lines` cannot serve; `memchr` does the scanning.
 
 /// Lines longer than this are dropped (as one skipped record) rather than buffered without end.
-pub const MAX_LINE_BYTES: usize = 16 * 1024 * 1024;
+pub(crate) const MAX_LINE_BYTES: usize = 16 * 1024 * 1024;
 
-pub struct Line<'a> {
+pub(crate) struct Line<'a> {
     /// Without the line end (`\n` or `\r\n`), and without a UTF-8 BOM on the first line.
     pub bytes: &'a [u8],
     /// 1-based.
@@ -18,7 +18,7 @@ pub struct Line<'a> {
 }
 
 #[derive(Default)]
-pub struct LineSplitter {
+pub(crate) struct LineSplitter {
     pending: Vec<u8>,
     next_number: u64,
     overlong: bool,
@@ -26,14 +26,14 @@ pub struct LineSplitter {
 
 impl LineSplitter {
     /// A splitter whose first line is number `first_line` (1-based) of the file.
-    pub fn starting_at(first_line: u64) -> Self {
+    pub(crate) fn starting_at(first_line: u64) -> Self {
         Self {
             next_number: first_line.saturating_sub(1),
             ..Self::default()
         }
     }
 
-    pub fn push(&mut self, mut chunk: &[u8], mut on_line: impl FnMut(Line<'_>)) {
+    pub(crate) fn push(&mut self, mut chunk: &[u8], mut on_line: impl FnMut(Line<'_>)) {
         while let Some(end) = memchr::memchr(b'\n', chunk) {
             let (head, rest) = (&chunk[..end], &chunk[end + 1..]);
             // Whole in this chunk: no copy (the length limit still applies, whatever the chunking).
@@ -52,11 +52,11 @@ impl LineSplitter {
     }
 
     /// Number of the line the next byte belongs to.
-    pub fn line(&self) -> u64 {
+    pub(crate) fn line(&self) -> u64 {
         self.next_number + 1
     }
 
-    pub fn finish(&mut self, mut on_line: impl FnMut(Line<'_>)) {
+    pub(crate) fn finish(&mut self, mut on_line: impl FnMut(Line<'_>)) {
         if !self.pending.is_empty() || self.overlong {
             let pending = std::mem::take(&mut self.pending);
             self.emit(&pending, false, &mut on_line);

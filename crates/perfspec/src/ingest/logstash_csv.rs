@@ -9,7 +9,7 @@ use std::borrow::Cow;
 use super::skip::Skip;
 use crate::ingest::record::RecordFields;
 
-pub const COLUMNS: usize = 15;
+pub(crate) const COLUMNS: usize = 15;
 
 const USER: usize = 2;
 const VERB: usize = 3;
@@ -21,7 +21,7 @@ const STAGE: usize = 10;
 const STATUS_CODE: usize = 11;
 const RECEIVED: usize = 1;
 
-pub struct CsvLineParser {
+pub(crate) struct CsvLineParser {
     /// Built once: constructing a csv-core reader compiles its state machine, which costs far
     /// more than reading one row.
     reader: csv_core::Reader,
@@ -66,7 +66,7 @@ impl CsvLineParser {
         Some(fields)
     }
 
-    pub fn field_count(&mut self, line: &str) -> usize {
+    pub(crate) fn field_count(&mut self, line: &str) -> usize {
         self.split(line).unwrap_or(0)
     }
 

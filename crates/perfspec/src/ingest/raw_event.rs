@@ -59,11 +59,11 @@ pub(super) struct RawObjectRef<'a> {
 pub(super) struct Text<'a>(Cow<'a, str>);
 
 impl<'a> Text<'a> {
-    pub fn borrowed(text: &'a str) -> Self {
+    pub(crate) fn borrowed(text: &'a str) -> Self {
         Text(Cow::Borrowed(text))
     }
 
-    pub fn into_cow(self) -> Cow<'a, str> {
+    pub(crate) fn into_cow(self) -> Cow<'a, str> {
         self.0
     }
 }
@@ -110,7 +110,7 @@ pub(super) enum TextOrNumber<'a> {
 }
 
 impl<'a> TextOrNumber<'a> {
-    pub fn into_text(self) -> Option<Cow<'a, str>> {
+    pub(crate) fn into_text(self) -> Option<Cow<'a, str>> {
         match self {
             TextOrNumber::Text(text) => Some(text),
             TextOrNumber::Number => None,
@@ -199,7 +199,7 @@ impl<'a> RawEvent<'a> {
     }
 
     /// The record of a native audit event.
-    pub fn record(self) -> Result<RecordFields<'a>, Skip> {
+    pub(crate) fn record(self) -> Result<RecordFields<'a>, Skip> {
         if let Some(kind) = self.kind.as_deref() {
             if kind != "Event" {
                 return Err(Skip::new(format!("not an audit event (kind \"{kind}\")")));

@@ -56,7 +56,7 @@ pub(crate) struct RecordFields<'a> {
 impl RecordFields<'_> {
     /// The same fields, owning their text: for the wrapped formats, whose events are parsed
     /// from text that does not outlive the parse.
-    pub fn into_owned(self) -> RecordFields<'static> {
+    pub(crate) fn into_owned(self) -> RecordFields<'static> {
         fn owned(text: Option<Cow<'_, str>>) -> Option<Cow<'static, str>> {
             text.map(|text| Cow::Owned(text.into_owned()))
         }
@@ -74,7 +74,7 @@ impl RecordFields<'_> {
     }
 
     #[cfg(test)]
-    pub fn to_record(&self) -> AuditRecord {
+    pub(crate) fn to_record(&self) -> AuditRecord {
         let owned = |text: &Option<Cow<'_, str>>| text.as_deref().map(str::to_string);
         AuditRecord {
             verb: self.verb.to_string(),

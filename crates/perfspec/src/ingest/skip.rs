@@ -9,14 +9,14 @@ pub(crate) struct Skip {
 }
 
 impl Skip {
-    pub fn new(reason: impl Into<String>) -> Self {
+    pub(crate) fn new(reason: impl Into<String>) -> Self {
         Self {
             reason: reason.into(),
             incomplete: false,
         }
     }
 
-    pub fn incomplete(reason: impl Into<String>) -> Self {
+    pub(crate) fn incomplete(reason: impl Into<String>) -> Self {
         Self {
             reason: reason.into(),
             incomplete: true,

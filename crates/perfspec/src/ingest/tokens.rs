@@ -6,7 +6,7 @@ use std::borrow::Cow;
 
 use crate::ingest::record::RecordFields;
 
-pub fn looks_like_token(text: &str) -> bool {
+pub(crate) fn looks_like_token(text: &str) -> bool {
     split_token(text.trim()).is_some()
 }
 

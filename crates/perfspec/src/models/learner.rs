@@ -54,7 +54,7 @@ pub struct ValidationScores {
 /// Scores a model on windows at top-k ([`crate::evaluate::validation_scores`] is the one every
 /// caller passes). It is handed to the learners in [`FitData`] rather than imported by them,
 /// because the evaluator sits above the models: it ranks their distributions.
-pub type ValidationMeasure =
+pub(crate) type ValidationMeasure =
     fn(&dyn NextEventModel, &Windows, &Vocabulary, usize) -> ValidationScores;
 
 /// What a learner is fitted on.

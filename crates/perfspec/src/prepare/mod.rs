@@ -191,7 +191,10 @@ fn no_times(times: &[f64]) -> bool {
 mod nan_as_null {
     use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-    pub fn serialize<S: Serializer>(times: &[f64], serializer: S) -> Result<S::Ok, S::Error> {
+    pub(crate) fn serialize<S: Serializer>(
+        times: &[f64],
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         let values: Vec<Option<f64>> = times
             .iter()
             .map(|&time| (!time.is_nan()).then_some(time))
@@ -199,7 +202,9 @@ mod nan_as_null {
         values.serialize(serializer)
     }
 
-    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<f64>, D::Error> {
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Vec<f64>, D::Error> {
         let values = Vec::<Option<f64>>::deserialize(deserializer)?;
         Ok(values
             .into_iter()

@@ -2,115 +2,20 @@
 //! per replayed event with the largest k and horizon, and every point of the grid replayed
 //! from those plans.
 
-use serde::{Deserialize, Serialize};
-
 use crate::clock::Clock;
-use crate::dataset::{split_windows_seeded, SplitMode, Windows};
+use crate::dataset::{split_windows_seeded, Windows};
 use crate::models::{ModelKind, NextEventModel};
 use crate::pipeline::{run_job, PipelineError, TrainConfig};
 use crate::prepare::PreparedData;
 use crate::progress::{report, Cancelled, Progress, Stage};
 
 use super::candidates::CandidateRanks;
+use super::config::ReplayConfig;
 use super::forecast::Forecaster;
-use super::report::{assemble_report, check_split};
+use super::report::{assemble_report, check_split, ReplayReport, ReplayRow};
 use super::stats::ResponseSummary;
 use super::timeline::{test_timeline, Timeline};
 use super::verifier::{simulate, Arrival};
-use super::ReplayConfig;
-
-/// One model at one window, k and horizon. Timed figures are None when the log has no
-/// timestamps ([`ReplayReport::timed`]).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ReplayRow {
-    /// The model's name on the command line (`ngram`).
-    pub model: String,
-    /// Its approach, as the comparison table names it (`n-grams`).
-    pub approach: String,
-    /// Context window the model was fitted with.
-    pub window: usize,
-    /// Candidates verified per predicted step.
-    pub k: usize,
-    /// Events ahead each plan covers.
-    pub horizon: usize,
-    /// Events measured (the test windows).
-    pub events: usize,
-    /// Share of events whose type was among the candidates of a plan covering them
-    /// ([`super::candidate_share`]; timing-free; at horizon 1, the top-k accuracy).
-    pub candidate_share: f64,
-    /// Share of events whose result was ready on arrival.
-    pub ready_share: Option<f64>,
-    /// Share of events that waited for their verification under way.
-    pub under_way_share: Option<f64>,
-    pub response_ms_mean: Option<f64>,
-    pub response_ms_median: Option<f64>,
-    pub response_ms_p99: Option<f64>,
-    /// The same verifier without predictions: mean, median and p99 response in ms.
-    pub baseline_ms: Option<f64>,
-    pub baseline_ms_median: Option<f64>,
-    pub baseline_ms_p99: Option<f64>,
-    /// Verification work (precomputed and on arrival) per measured event, in ms.
-    pub work_per_event_ms: Option<f64>,
-    /// Share of that work spent on precomputed results that answered no event.
-    pub wasted_share: Option<f64>,
-    /// Precomputations started per measured event.
-    pub precomputed_per_event: Option<f64>,
-}
-
-/// The point of the grid with the lowest median response for one model, within the budget.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct BestChoice {
-    /// The model's name.
-    pub model: String,
-    /// The point of the grid chosen: window, k and horizon.
-    pub window: usize,
-    /// Candidates per step.
-    pub k: usize,
-    /// Events ahead.
-    pub horizon: usize,
-    /// Its median response, in ms, as in its [`ReplayRow`].
-    pub response_ms_median: f64,
-    /// Its mean response, in ms.
-    pub response_ms_mean: f64,
-    /// Its verification work per event, in ms.
-    pub work_per_event_ms: f64,
-    /// The median response without prediction, to compare with.
-    pub baseline_ms_median: f64,
-}
-
-/// The arrivals of one window's replay, whatever the model.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct TimelineSummary {
-    /// The window whose test part this is.
-    pub window: usize,
-    /// Events measured.
-    pub events: usize,
-    /// Sequences they belong to.
-    pub sequences: usize,
-    /// Events whose timestamp was missing or out of order, moved up (see [`Timeline`]).
-    pub adjusted_times: usize,
-}
-
-/// Every row of a replay, with how it was made.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ReplayReport {
-    /// The split whose test part was replayed.
-    pub split: SplitMode,
-    /// True when the models were fitted on the events replayed (paper-compatible split).
-    pub optimistic: bool,
-    /// False when the log has no timestamps: rows then hold only the candidate share.
-    pub timed: bool,
-    /// The settings replayed.
-    pub config: ReplayConfig,
-    /// One per window.
-    pub timelines: Vec<TimelineSummary>,
-    /// What the reader should know: no timestamps, moved timestamps, unknown cost types.
-    pub notes: Vec<String>,
-    /// In order: models as listed, windows ascending, k ascending, horizon ascending.
-    pub rows: Vec<ReplayRow>,
-    /// For each model with a point within [`ReplayConfig::budget_ms`], its best (timed only).
-    pub best: Vec<BestChoice>,
-}
 
 /// Fits every (model, window) of `train` with the pipeline ([`run_job`]), replays it at every
 /// point of `config`'s grid, and picks each model's best point. `progress` gets

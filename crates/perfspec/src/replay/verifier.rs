@@ -8,9 +8,47 @@
 use std::collections::VecDeque;
 
 use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
 use smallvec::SmallVec;
 
-use super::{OnArrival, Reuse};
+/// Which results answer which events (see the module's semantics).
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind", content = "ms")]
+pub enum Reuse {
+    /// A result answers one event among the next `h` after the plan that asked for it.
+    #[default]
+    PerPrediction,
+    /// A result for a type answers every event of the type within this many ms of its
+    /// completion (infinite: for ever).
+    Lifetime(f64),
+}
+
+impl Reuse {
+    /// `None` is per prediction; a lifetime in ms (which may be infinite) reuses by type.
+    pub fn from_lifetime(lifetime_ms: Option<f64>) -> Self {
+        lifetime_ms.map_or(Reuse::PerPrediction, Reuse::Lifetime)
+    }
+
+    /// Words for tables and notes.
+    pub fn describe(self) -> String {
+        match self {
+            Reuse::PerPrediction => "results per prediction".into(),
+            Reuse::Lifetime(ms) if ms.is_infinite() => "results reused by type for ever".into(),
+            Reuse::Lifetime(ms) => format!("results reused by type for {ms} ms"),
+        }
+    }
+}
+
+/// Where an event that finds no result is verified (see the module's semantics).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OnArrival {
+    /// In the request's own path, at once, outside the workers.
+    #[default]
+    Inline,
+    /// On the workers, ahead of precomputations, first come first served.
+    Queued,
+}
 
 /// One event of the replay as the verifier sees it.
 #[derive(Debug, Clone, PartialEq)]

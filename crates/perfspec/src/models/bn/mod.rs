@@ -63,7 +63,8 @@ mod search;
 mod tables;
 mod variable;
 
-pub use params::{BnParams, CptSmoothing, StructureScore, MAX_PARENTS_LIMIT};
+use params::MAX_PARENTS_LIMIT;
+pub use params::{BnParams, CptSmoothing, StructureScore};
 
 use crate::models::factors::Factors;
 use crate::models::kind::ModelKind;

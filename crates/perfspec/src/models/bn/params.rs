@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 /// The largest in-degree accepted: 2^4 count tables per next-event variable.
-pub const MAX_PARENTS_LIMIT: usize = 4;
+pub(crate) const MAX_PARENTS_LIMIT: usize = 4;
 /// A search step must gain at least this much log-score; ties and rounding never move it.
 pub(super) const MIN_GAIN: f64 = 1e-9;
 

@@ -44,7 +44,8 @@ use std::cell::RefCell;
 
 use serde::{Deserialize, Serialize};
 
-pub use params::{ComposeParams, MAX_CACHE_ORDER, MAX_COPY_REACH};
+use params::MAX_CACHE_ORDER;
+pub use params::{ComposeParams, MAX_COPY_REACH};
 use resource_counts::{ResourceCounts, SavedResourceCounts};
 
 use crate::dataset::seen_in_training;
@@ -342,7 +343,7 @@ impl ComposeModel {
         self.score(history, &mut pairs);
         let scratch = self.scratch.borrow();
         let resources = self.factors.resources.len();
-        super::top_k(&pairs, k)
+        crate::models::ranking::top_k(&pairs, k)
             .into_iter()
             .map(|(index, probability)| {
                 let (verb, resource) = (index as usize / resources, index as usize % resources);

@@ -72,7 +72,7 @@ impl Default for ComposeParams {
 pub const MAX_COPY_REACH: usize = 1_024;
 
 /// The longest context of the cache part.
-pub const MAX_CACHE_ORDER: usize = 4;
+pub(crate) const MAX_CACHE_ORDER: usize = 4;
 
 impl ComposeParams {
     pub fn validate(&self) -> Result<(), String> {

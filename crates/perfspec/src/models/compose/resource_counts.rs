@@ -14,7 +14,7 @@ pub(super) struct CountTable {
 }
 
 impl CountTable {
-    pub fn new(rows: usize, columns: usize) -> Self {
+    pub(crate) fn new(rows: usize, columns: usize) -> Self {
         Self {
             columns,
             counts: vec![0; rows * columns],
@@ -23,7 +23,7 @@ impl CountTable {
         }
     }
 
-    pub fn add(&mut self, row: usize, column: usize, count: u32) {
+    pub(crate) fn add(&mut self, row: usize, column: usize, count: u32) {
         let cell = &mut self.counts[row * self.columns + column];
         if *cell == 0 {
             self.distinct[row] += 1;
@@ -32,21 +32,21 @@ impl CountTable {
         self.totals[row] += count;
     }
 
-    pub fn count(&self, row: usize, column: usize) -> u32 {
+    pub(crate) fn count(&self, row: usize, column: usize) -> u32 {
         self.counts[row * self.columns + column]
     }
 
-    pub fn row(&self, row: usize) -> &[u32] {
+    pub(crate) fn row(&self, row: usize) -> &[u32] {
         &self.counts[row * self.columns..(row + 1) * self.columns]
     }
 
-    pub fn total(&self, row: usize) -> u32 {
+    pub(crate) fn total(&self, row: usize) -> u32 {
         self.totals[row]
     }
 
     /// Writes `(c + T·lower) / (N + T)` of row `row` into `out`, in place of the lower-order
     /// estimate it holds; a row never counted keeps `lower`.
-    pub fn witten_bell(&self, row: usize, out: &mut [f64]) {
+    pub(crate) fn witten_bell(&self, row: usize, out: &mut [f64]) {
         let (total, distinct) = (self.totals[row] as f64, self.distinct[row] as f64);
         if total == 0.0 {
             return;
@@ -59,7 +59,7 @@ impl CountTable {
 
     /// Adds `weight` × [`Self::witten_bell`]'s estimate for `row` over `lower` into `out`, in
     /// one pass (the compositional model does this per verb on every prediction).
-    pub fn add_witten_bell(&self, row: usize, lower: &[f64], weight: f64, out: &mut [f64]) {
+    pub(crate) fn add_witten_bell(&self, row: usize, lower: &[f64], weight: f64, out: &mut [f64]) {
         let (total, distinct) = (self.totals[row] as f64, self.distinct[row] as f64);
         if total == 0.0 {
             for (slot, &p) in out.iter_mut().zip(lower) {
@@ -74,7 +74,7 @@ impl CountTable {
     }
 
     /// The non-zero cells as `(row, column, count)`, for a model file.
-    pub fn saved(&self) -> Vec<(u32, u32, u32)> {
+    pub(crate) fn saved(&self) -> Vec<(u32, u32, u32)> {
         self.counts
             .iter()
             .enumerate()
@@ -90,7 +90,7 @@ impl CountTable {
     }
 
     /// The table back from [`Self::saved`]; the error names what does not fit.
-    pub fn restored(
+    pub(crate) fn restored(
         rows: usize,
         columns: usize,
         cells: &[(u32, u32, u32)],
@@ -143,7 +143,7 @@ pub(super) struct SavedResourceCounts {
 }
 
 impl ResourceCounts {
-    pub fn new(verbs: usize, resources: usize, reach: usize) -> Self {
+    pub(crate) fn new(verbs: usize, resources: usize, reach: usize) -> Self {
         Self {
             by_verb: CountTable::new(verbs, resources),
             after: CountTable::new(resources, resources),
@@ -155,7 +155,7 @@ impl ResourceCounts {
 
     /// Counts one next event `(verb, resource)` after `recent`, the resources of the events
     /// before it, the last first.
-    pub fn count(&mut self, verb: u32, resource: u32, recent: impl Iterator<Item = u32>) {
+    pub(crate) fn count(&mut self, verb: u32, resource: u32, recent: impl Iterator<Item = u32>) {
         let (verb, resource) = (verb as usize, resource as usize);
         self.by_verb.add(verb, resource, 1);
         self.overall.add(0, resource, 1);
@@ -173,7 +173,7 @@ impl ResourceCounts {
         self.copy.add(verb, distance, 1);
     }
 
-    pub fn saved(&self) -> SavedResourceCounts {
+    pub(crate) fn saved(&self) -> SavedResourceCounts {
         SavedResourceCounts {
             by_verb: self.by_verb.saved(),
             after: self.after.saved(),
@@ -185,7 +185,7 @@ impl ResourceCounts {
         }
     }
 
-    pub fn restored(
+    pub(crate) fn restored(
         saved: &SavedResourceCounts,
         verbs: usize,
         resources: usize,

@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::weights::Matrix;
+use super::matrix::Matrix;
 
 /// What the LSTM's output layer predicts.
 ///
@@ -173,9 +173,9 @@ impl FactorisedWeights {
                     values.len()
                 ));
             }
-            super::weights::check_finite(name, values)?;
+            super::matrix::check_finite(name, values)?;
         }
-        super::weights::check_finite("copy gate bias", &[self.copy_gate_bias])
+        super::matrix::check_finite("copy gate bias", &[self.copy_gate_bias])
     }
 
     /// The input embedding of every event type, `verb_embedding[v] + resource_embedding[r]`

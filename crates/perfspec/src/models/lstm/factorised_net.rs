@@ -12,8 +12,8 @@ use burn::tensor::activation::{log_softmax, sigmoid, softmax};
 use burn::tensor::{Device, Int, Tensor, TensorData};
 
 use super::factorised::FactorisedWeights;
-use super::net::{param1, param2, read, read_values, DropoutMasks, LstmNet};
-use super::weights::{LstmWeights, Matrix};
+use super::matrix::Matrix;
+use super::tensors::{param1, param2, read, read_values};
 use crate::dataset::Windows;
 use crate::models::factors::Factors;
 
@@ -66,7 +66,7 @@ pub(crate) struct FactorisedBatch {
 
 impl FactorisedBatch {
     /// The windows at `indices` of `windows`, split into verbs and resources by `factors`.
-    pub fn new(
+    pub(crate) fn new(
         windows: &Windows,
         indices: impl Iterator<Item = usize>,
         factors: &Factors,
@@ -109,7 +109,7 @@ impl FactorisedBatch {
 }
 
 impl FactorisedHeads {
-    pub fn from_weights(weights: &FactorisedWeights, device: &Device) -> Self {
+    pub(crate) fn from_weights(weights: &FactorisedWeights, device: &Device) -> Self {
         Self {
             verb_embedding: Embedding {
                 weight: param2(&weights.verb_embedding, device),
@@ -157,7 +157,7 @@ impl FactorisedHeads {
         }
     }
 
-    pub fn to_weights(&self) -> FactorisedWeights {
+    pub(crate) fn to_weights(&self) -> FactorisedWeights {
         FactorisedWeights {
             verb_embedding: read(self.verb_embedding.weight.val()),
             resource_embedding: read(self.resource_embedding.weight.val()),
@@ -178,13 +178,13 @@ impl FactorisedHeads {
     }
 
     /// The LSTM's input `[batch, window, embedding]`: verb embedding plus resource embedding.
-    pub fn embed(&self, verbs: Tensor<2, Int>, resources: Tensor<2, Int>) -> Tensor<3> {
+    pub(crate) fn embed(&self, verbs: Tensor<2, Int>, resources: Tensor<2, Int>) -> Tensor<3> {
         self.verb_embedding.forward(verbs) + self.resource_embedding.forward(resources)
     }
 
     /// Mean over the batch of −log P(v) − log P(r | v) of the actual events, from the last
     /// hidden states `h` `[batch, hidden]`.
-    pub fn loss(
+    pub(crate) fn loss(
         &self,
         h: Tensor<2>,
         batch: &FactorisedBatch,
@@ -226,7 +226,7 @@ impl FactorisedHeads {
 
     /// P(v, r) `[batch, verbs, resources]` from `h` `[batch, hidden]` and the context's
     /// resources one-hot `[batch, window, resources]`.
-    pub fn pairs(&self, h: Tensor<2>, context_one_hot: Tensor<3>) -> Tensor<3> {
+    pub(crate) fn pairs(&self, h: Tensor<2>, context_one_hot: Tensor<3>) -> Tensor<3> {
         let [size, _] = h.dims();
         let [verbs, resources] = self.verb_resource_bias.weight.dims();
         let window = self.copy_attention.weight.dims()[1];
@@ -263,50 +263,4 @@ impl FactorisedHeads {
         .reshape([size, verbs, 1]);
         verb * (gate.clone() * copied + (gate.neg() + 1.0) * generated)
     }
-}
-
-/// The pair distribution (at [`Factors::pair_index`]) burn's own forward gives for each context
-/// (all of the window's length) of a network of the factorised output: the reference the
-/// hand-written inference is tested against. Slow; not for serving.
-pub(crate) fn reference_pair_distributions(
-    weights: &LstmWeights,
-    factors: &Factors,
-    contexts: &[Vec<u32>],
-) -> Vec<Vec<f64>> {
-    let device = Device::flex();
-    let net = LstmNet::from_weights(weights, &device);
-    let Some(heads) = net.factorised() else {
-        return Vec::new();
-    };
-    let window = contexts.first().map_or(0, Vec::len);
-    if contexts.is_empty() || window == 0 {
-        return Vec::new();
-    }
-    let size = contexts.len();
-    let resources = factors.resources.len();
-    let events = contexts.iter().flatten().map(|&id| id as usize);
-    let verbs: Vec<i64> = events
-        .clone()
-        .map(|id| i64::from(factors.type_verb[id]))
-        .collect();
-    let resource_ids: Vec<i64> = events
-        .clone()
-        .map(|id| i64::from(factors.type_resource[id]))
-        .collect();
-    let mut one_hot = vec![0.0f32; size * window * resources];
-    for (position, id) in events.enumerate() {
-        one_hot[position * resources + factors.type_resource[id] as usize] = 1.0;
-    }
-    let ints = |values: Vec<i64>| {
-        Tensor::<2, Int>::from_data(TensorData::new(values, [size, window]), &device)
-    };
-    let input = heads.embed(ints(verbs), ints(resource_ids));
-    let h = net.last_hidden(input, None::<&DropoutMasks>);
-    let one_hot =
-        Tensor::<3>::from_data(TensorData::new(one_hot, [size, window, resources]), &device);
-    let pairs = heads.pairs(h, one_hot);
-    read_values(pairs.into_data())
-        .chunks(factors.pairs())
-        .map(|row| row.iter().map(|&p| f64::from(p)).collect())
-        .collect()
 }

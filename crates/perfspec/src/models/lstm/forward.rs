@@ -35,7 +35,7 @@ pub(crate) struct Forward {
 
 impl Forward {
     /// Takes weights already checked ([`LstmWeights::check`]).
-    pub fn new(weights: LstmWeights) -> Self {
+    pub(crate) fn new(weights: LstmWeights) -> Self {
         let gates = 4 * weights.hidden_size();
         let first = &weights.layers[0];
         let mut first_input = Vec::with_capacity(weights.vocabulary_size() * gates);
@@ -54,11 +54,11 @@ impl Forward {
         }
     }
 
-    pub fn weights(&self) -> &LstmWeights {
+    pub(crate) fn weights(&self) -> &LstmWeights {
         &self.weights
     }
 
-    pub fn vocabulary_size(&self) -> usize {
+    pub(crate) fn vocabulary_size(&self) -> usize {
         self.weights.vocabulary_size()
     }
 
@@ -66,7 +66,7 @@ impl Forward {
     /// it to the window). Ids outside the vocabulary are skipped; an empty context predicts from
     /// the zero state. For the type output only (a factorised network has no type logits: see
     /// [`Self::pairs`]).
-    pub fn distribution(&self, context: &[u32], out: &mut [f64]) {
+    pub(crate) fn distribution(&self, context: &[u32], out: &mut [f64]) {
         let vocabulary = self.vocabulary_size();
         self.with_last_hidden(context, vocabulary, |h_last, logits| {
             logits.copy_from_slice(&self.weights.output_bias);
@@ -78,7 +78,7 @@ impl Forward {
     /// For the factorised output: P(v, r) of every verb × resource pair after `context` (see
     /// `FactorisedWeights::pairs`); `type_resource` maps an event type to its resource id.
     /// Writes nothing for a network of the type output.
-    pub fn pairs(&self, context: &[u32], type_resource: &[u32], out: &mut [f64]) {
+    pub(crate) fn pairs(&self, context: &[u32], type_resource: &[u32], out: &mut [f64]) {
         let Some(heads) = &self.weights.factorised else {
             return;
         };
@@ -179,7 +179,8 @@ fn softmax(logits: &[f32], out: &mut [f64]) {
 
 #[cfg(test)]
 mod tests {
-    use super::super::weights::{LayerWeights, Matrix, GATE_ORDER};
+    use super::super::matrix::Matrix;
+    use super::super::weights::{LayerWeights, GATE_ORDER};
     use super::*;
 
     /// One event type, hidden size 1, no embedding effect: the cell maths by hand.

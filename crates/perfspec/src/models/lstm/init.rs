@@ -14,7 +14,8 @@ use rand::rngs::ChaCha8Rng;
 use rand::{RngExt, SeedableRng};
 
 use super::factorised::FactorisedWeights;
-use super::weights::{LayerWeights, LstmWeights, Matrix, GATE_ORDER};
+use super::matrix::Matrix;
+use super::weights::{LayerWeights, LstmWeights, GATE_ORDER};
 use crate::models::factors::Factors;
 
 /// Keeps the factorised heads' draws apart from the trunk's (same seed), so that the trunk

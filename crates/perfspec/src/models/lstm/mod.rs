@@ -4,7 +4,9 @@
 //! - [`params`]: its hyper-parameters;
 //! - `net` and `factorised_net`: the burn modules that train, over whole types or over verb and
 //!   resource (the factorised output);
-//! - `weights`, `factorised` and `init`: the weights as plain matrices, and where they start;
+//! - `matrix`, `weights`, `factorised` and `init`: the weights as plain matrices, and where they
+//!   start;
+//! - `tensors`: between those matrices and burn's tensors;
 //! - `trainer` and `schedule`: the training loop, one mini-batch per step, and its learning-rate
 //!   schedule and early stopping;
 //! - `forward` and `model`: inference without burn, and the fitted model behind
@@ -16,10 +18,12 @@ mod factorised_net;
 mod forward;
 mod init;
 mod learner;
+mod matrix;
 mod model;
 mod net;
 pub(crate) mod params;
 mod schedule;
+mod tensors;
 mod trainer;
 mod weights;
 

@@ -129,11 +129,9 @@ impl LstmModel {
     /// [`NextEventModel::pair_distribution_after`]. Empty for the type output. Slow; for tests.
     pub fn reference_pair_distributions(&self, contexts: &[Vec<u32>]) -> Vec<Vec<f64>> {
         match &self.factors {
-            Some(factors) => super::factorised_net::reference_pair_distributions(
-                self.forward.weights(),
-                factors,
-                contexts,
-            ),
+            Some(factors) => {
+                super::net::reference_pair_distributions(self.forward.weights(), factors, contexts)
+            }
             None => Vec::new(),
         }
     }

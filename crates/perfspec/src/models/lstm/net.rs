@@ -12,12 +12,14 @@
 //! burn's `Dropout`, whose draws come from the backend's process-wide generator (see
 //! `lstm_init`).
 
-use burn::module::{Module, Param};
+use burn::module::Module;
 use burn::nn::{Embedding, GateController, Initializer, Linear, Lstm, LstmConfig};
 use burn::tensor::{Device, Int, Tensor, TensorData};
 
 use super::factorised_net::FactorisedHeads;
-use super::weights::{LayerWeights, LstmWeights, Matrix, GATE_ORDER};
+use super::matrix::Matrix;
+use super::tensors::{param1, param2, read, read_values, DropoutMasks};
+use super::weights::{LayerWeights, LstmWeights, GATE_ORDER};
 use crate::models::factors::Factors;
 
 /// Exactly one of (`embedding`, `output`) and `factorised` is present: the type output's or the
@@ -28,26 +30,6 @@ pub(crate) struct LstmNet {
     layers: Vec<Lstm>,
     output: Option<Linear>,
     factorised: Option<FactorisedHeads>,
-}
-
-/// Multipliers of inverted dropout for one batch: 0 for a dropped unit, `1 / (1 - p)` for a kept
-/// one.
-pub(crate) struct DropoutMasks {
-    /// `[batch, window, hidden]`, applied to each layer's output sequence but the last's.
-    pub between: Vec<Tensor<3>>,
-    /// `[batch, hidden]`, applied to the last layer's final hidden state.
-    pub output: Tensor<2>,
-}
-
-pub(crate) fn param2(matrix: &Matrix, device: &Device) -> Param<Tensor<2>> {
-    Param::from_data(
-        TensorData::new(matrix.data.clone(), [matrix.rows, matrix.cols]),
-        device,
-    )
-}
-
-pub(crate) fn param1(values: &[f32], device: &Device) -> Param<Tensor<1>> {
-    Param::from_data(TensorData::new(values.to_vec(), [values.len()]), device)
 }
 
 /// Columns `block·H .. (block+1)·H` of a `rows × 4H` matrix.
@@ -63,25 +45,10 @@ fn gate_block(matrix: &Matrix, block: usize, hidden: usize) -> Matrix {
     }
 }
 
-pub(crate) fn read(tensor: Tensor<2>) -> Matrix {
-    let [rows, cols] = tensor.dims();
-    Matrix {
-        rows,
-        cols,
-        data: read_values(tensor.into_data()),
-    }
-}
-
-pub(crate) fn read_values(data: TensorData) -> Vec<f32> {
-    // The tensors are created as f32 and stay f32; converting is a no-op then.
-    data.try_into_vec_as::<f32>()
-        .unwrap_or_else(|error| unreachable!("a float tensor reads as f32: {error:?}"))
-}
-
 impl LstmNet {
     /// The network holding `weights`, on `device` (`Device::flex().autodiff()` to train,
     /// `Device::flex()` to run).
-    pub fn from_weights(weights: &LstmWeights, device: &Device) -> Self {
+    pub(crate) fn from_weights(weights: &LstmWeights, device: &Device) -> Self {
         let hidden = weights.hidden_size();
         let layers = weights
             .layers
@@ -133,13 +100,13 @@ impl LstmNet {
     }
 
     /// The factorised heads, for a network of the factorised output.
-    pub fn factorised(&self) -> Option<&FactorisedHeads> {
+    pub(crate) fn factorised(&self) -> Option<&FactorisedHeads> {
         self.factorised.as_ref()
     }
 
     /// The current parameters as plain weights; `factors` derive the type embedding of the
     /// factorised output.
-    pub fn to_weights(&self, factors: &Factors) -> LstmWeights {
+    pub(crate) fn to_weights(&self, factors: &Factors) -> LstmWeights {
         let layers: Vec<LayerWeights> = self
             .layers
             .iter()
@@ -213,7 +180,11 @@ impl LstmNet {
 
     /// Logits `[batch, vocabulary]` for contexts `[batch, window]`; `masks` during training. For
     /// the type output only.
-    pub fn forward(&self, contexts: Tensor<2, Int>, masks: Option<&DropoutMasks>) -> Tensor<2> {
+    pub(crate) fn forward(
+        &self,
+        contexts: Tensor<2, Int>,
+        masks: Option<&DropoutMasks>,
+    ) -> Tensor<2> {
         let (embedding, output) = match (&self.embedding, &self.output) {
             (Some(embedding), Some(output)) => (embedding, output),
             _ => unreachable!("called on a network of the type output"),
@@ -223,7 +194,11 @@ impl LstmNet {
 
     /// The last layer's final hidden state `[batch, hidden]` for an input sequence `[batch,
     /// window, embedding]`, dropped out by `masks` during training.
-    pub fn last_hidden(&self, mut sequence: Tensor<3>, masks: Option<&DropoutMasks>) -> Tensor<2> {
+    pub(crate) fn last_hidden(
+        &self,
+        mut sequence: Tensor<3>,
+        masks: Option<&DropoutMasks>,
+    ) -> Tensor<2> {
         let last = self.layers.len() - 1;
         let mut hidden = None;
         for (index, lstm) in self.layers.iter().enumerate() {
@@ -281,6 +256,52 @@ pub(crate) fn reference_distributions(
     let vocabulary = weights.vocabulary_size();
     read_values(probabilities.into_data())
         .chunks(vocabulary)
+        .map(|row| row.iter().map(|&p| f64::from(p)).collect())
+        .collect()
+}
+
+/// The pair distribution (at [`Factors::pair_index`]) burn's own forward gives for each context
+/// (all of the window's length) of a network of the factorised output: the reference the
+/// hand-written inference is tested against. Slow; not for serving.
+pub(crate) fn reference_pair_distributions(
+    weights: &LstmWeights,
+    factors: &Factors,
+    contexts: &[Vec<u32>],
+) -> Vec<Vec<f64>> {
+    let device = Device::flex();
+    let net = LstmNet::from_weights(weights, &device);
+    let Some(heads) = net.factorised() else {
+        return Vec::new();
+    };
+    let window = contexts.first().map_or(0, Vec::len);
+    if contexts.is_empty() || window == 0 {
+        return Vec::new();
+    }
+    let size = contexts.len();
+    let resources = factors.resources.len();
+    let events = contexts.iter().flatten().map(|&id| id as usize);
+    let verbs: Vec<i64> = events
+        .clone()
+        .map(|id| i64::from(factors.type_verb[id]))
+        .collect();
+    let resource_ids: Vec<i64> = events
+        .clone()
+        .map(|id| i64::from(factors.type_resource[id]))
+        .collect();
+    let mut one_hot = vec![0.0f32; size * window * resources];
+    for (position, id) in events.enumerate() {
+        one_hot[position * resources + factors.type_resource[id] as usize] = 1.0;
+    }
+    let ints = |values: Vec<i64>| {
+        Tensor::<2, Int>::from_data(TensorData::new(values, [size, window]), &device)
+    };
+    let input = heads.embed(ints(verbs), ints(resource_ids));
+    let h = net.last_hidden(input, None::<&DropoutMasks>);
+    let one_hot =
+        Tensor::<3>::from_data(TensorData::new(one_hot, [size, window, resources]), &device);
+    let pairs = heads.pairs(h, one_hot);
+    read_values(pairs.into_data())
+        .chunks(factors.pairs())
         .map(|row| row.iter().map(|&p| f64::from(p)).collect())
         .collect()
 }

@@ -29,7 +29,7 @@ pub(crate) struct Schedule {
 }
 
 impl Schedule {
-    pub fn new(
+    pub(crate) fn new(
         learning_rate: f64,
         patience: usize,
         lr_factor: f64,
@@ -50,17 +50,17 @@ impl Schedule {
     }
 
     /// The rate for the next epoch.
-    pub fn learning_rate(&self) -> f64 {
+    pub(crate) fn learning_rate(&self) -> f64 {
         self.learning_rate
     }
 
     /// The epoch (1-based) of the best loss, 0 before any finite loss.
-    pub fn best_epoch(&self) -> usize {
+    pub(crate) fn best_epoch(&self) -> usize {
         self.best_epoch
     }
 
     /// Records the monitored loss of `epoch`. A non-finite loss never improves.
-    pub fn observe(&mut self, epoch: usize, loss: f64) -> Verdict {
+    pub(crate) fn observe(&mut self, epoch: usize, loss: f64) -> Verdict {
         if loss < self.best {
             self.best = loss;
             self.best_epoch = epoch;

@@ -15,55 +15,10 @@
 use serde::{Deserialize, Serialize};
 
 use super::factorised::FactorisedWeights;
+use super::matrix::{check_finite, Matrix};
 
 /// The order of the four gate blocks in every `4H`-wide matrix and bias.
-pub const GATE_ORDER: &str = "ifgo";
-
-/// A row-major matrix.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Matrix {
-    pub rows: usize,
-    pub cols: usize,
-    pub data: Vec<f32>,
-}
-
-impl Matrix {
-    pub fn zeros(rows: usize, cols: usize) -> Self {
-        Self {
-            rows,
-            cols,
-            data: vec![0.0; rows * cols],
-        }
-    }
-
-    pub fn row(&self, row: usize) -> &[f32] {
-        &self.data[row * self.cols..(row + 1) * self.cols]
-    }
-
-    pub(crate) fn check(&self, name: &str, rows: usize, cols: usize) -> Result<(), String> {
-        if self.rows != rows || self.cols != cols {
-            return Err(format!(
-                "the LSTM's {name} matrix is {}×{}, expected {rows}×{cols}",
-                self.rows, self.cols
-            ));
-        }
-        if self.data.len() != rows * cols {
-            return Err(format!(
-                "the LSTM's {name} matrix holds {} values, expected {}",
-                self.data.len(),
-                rows * cols
-            ));
-        }
-        check_finite(name, &self.data)
-    }
-}
-
-pub(crate) fn check_finite(name: &str, values: &[f32]) -> Result<(), String> {
-    match values.iter().position(|value| !value.is_finite()) {
-        Some(at) => Err(format!("the LSTM's {name} has a non-finite value at {at}")),
-        None => Ok(()),
-    }
-}
+pub(crate) const GATE_ORDER: &str = "ifgo";
 
 /// One LSTM layer: `gates = x · input + h · recurrent + bias`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
