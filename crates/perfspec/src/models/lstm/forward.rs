@@ -21,7 +21,7 @@
 //!
 //! With the factorised output the LSTM part is the same (its type table is built from the verb
 //! and resource embeddings) and the last hidden state goes to the heads of
-//! `lstm_factorised` instead of `P` (tested to 1e-5 against burn's in `tests/lstm_factorised.rs`).
+//! `factorised` instead of `P` (tested to 1e-5 against burn's in `tests/lstm_factorised.rs`).
 
 use super::weights::LstmWeights;
 

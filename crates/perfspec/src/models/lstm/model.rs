@@ -1,6 +1,6 @@
 //! The LSTM next-event model (see ARCHITECTURE.md, Learners): embedding → LSTM (1–2 layers) →
 //! dropout → linear → softmax, trained with burn ([`LstmTrainer`]) and run by hand on the plain
-//! weights (`lstm_forward`). A fitted model holds no burn state: it predicts, saves and loads with
+//! weights (`forward`). A fitted model holds no burn state: it predicts, saves and loads with
 //! serde_json alone, in the CLI and in the browser. With the factorised output ([`LstmOutput`])
 //! it predicts verb and resource and is ranked among every verb × resource pair.
 

@@ -1,6 +1,6 @@
 //! The LSTM network as a burn module, for training (and as the reference the hand-written
 //! inference is tested against): embedding → LSTM layers → dropout → linear, or with the
-//! factorised output (`lstm_factorised_net`) verb and resource embeddings → LSTM layers →
+//! factorised output (`factorised_net`) verb and resource embeddings → LSTM layers →
 //! dropout → the verb, resource and copy heads. Built from and exported to the plain weights of
 //! [`LstmWeights`].
 //!
@@ -10,7 +10,7 @@
 //!
 //! Dropout uses masks the trainer draws from its own seeded generator ([`DropoutMasks`]), not
 //! burn's `Dropout`, whose draws come from the backend's process-wide generator (see
-//! `lstm_init`).
+//! `init`).
 
 use burn::module::Module;
 use burn::nn::{Embedding, GateController, Initializer, Linear, Lstm, LstmConfig};

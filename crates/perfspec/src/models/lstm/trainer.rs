@@ -6,10 +6,10 @@
 //! burn's own `Learner` does not run in WASM, so the loop is explicit: forward, cross-entropy,
 //! `backward`, `GradientsParams::from_grads`, Adam's `step` at the schedule's rate. With the
 //! factorised output ([`super::LstmOutput`]) the loss is the verb's cross-entropy plus the
-//! resource's, under the actual verb (`lstm_factorised_net`). Mini-batches
+//! resource's, under the actual verb (`factorised_net`). Mini-batches
 //! are the training windows shuffled each epoch by a generator seeded from the fit's seed; the
 //! initial weights and the dropout masks come from seeded generators the trainer owns (see
-//! `lstm_init`), so a seed reproduces the weights, the history and the predictions.
+//! `init`). so a seed reproduces the weights, the history and the predictions.
 //!
 //! After each epoch the weights are measured on the validation windows by the measure the caller
 //! hands over ([`FitData::measure`], the same evaluation as the test windows'): the validation loss is the mean
@@ -137,7 +137,7 @@ impl LstmTrainer {
                 initial_factorised(shape, &factors, data.train.window, data.seed)
             }
         };
-        // Nothing here draws from burn's generator (it is process-wide, see `lstm_init`), but
+        // Nothing here draws from burn's generator (it is process-wide, see `init`), but
         // seed it all the same so that any draw burn makes internally repeats too.
         let device = Device::flex().autodiff();
         device.seed(data.seed);
