@@ -3,8 +3,8 @@
 //! Every field the simulation writes is plain ASCII chosen by the simulation itself: resource and
 //! object names follow Kubernetes naming rules (lower-case letters, digits, `-`, `.`, `:`), user
 //! agents, IP addresses and timestamps hold no quotes or backslashes. So the line is formatted
-//! directly, without going through a serialiser per event; this is what makes the generator
-//! write hundreds of megabytes a second. The few strings that do need escaping (the RBAC reasons
+//! directly, without going through a serialiser per event; this is what makes the generator fast
+//! (figures: BENCHMARKS.md, "Simulator"). The few strings that do need escaping (the RBAC reasons
 //! in the annotations) are rendered once per actor with `serde_json` and reused.
 
 use rand::rngs::ChaCha8Rng;

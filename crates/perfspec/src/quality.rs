@@ -14,8 +14,9 @@ pub const QUALITY_WINDOWS: [usize; 2] = [1, 2];
 pub const OOV_WARNING_SHARE: f64 = 0.05;
 /// Above this share of test windows also present in training (at the largest quality window), the
 /// honest split measures memory. Workloads repeat themselves, so a good part of any real log's test
-/// windows recur in training (53% at window 2 on the PerfSPEC sample): that is the workload, not a
-/// fault, and is shown as a figure. Near-total overlap means copied data, and is a warning.
+/// windows recur in training (the PerfSPEC sample's figure: BENCHMARKS.md, "Models on the PerfSPEC
+/// sample"): that is the workload, not a fault, and is shown as a figure. Near-total overlap means
+/// copied data, and is a warning.
 pub const LEAKAGE_WARNING_SHARE: f64 = 0.9;
 
 /// One warning for the user; `kind` is stable (`repeated_run`, `no_events`, `skipped_records`,

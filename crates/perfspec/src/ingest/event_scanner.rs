@@ -4,11 +4,11 @@
 //! natively, simd128 in WebAssembly: [`string_stop`]).
 //!
 //! Why by hand: in WebAssembly serde_json looks for a string's end four bytes at a time, and
-//! that was two thirds of the browser's ingest. simd-json (which has a simd128 stage) read these
-//! events slower than serde_json even natively, about 700 against 935 MB/s on simulated lines of
-//! 800 bytes: it parses in place, so each line is first copied, and it indexes every structural
-//! character of the event before its serde layer reads a field. This reader needs a dozen of an
-//! event's forty-odd fields and only steps over the others.
+//! that was most of the browser's ingest. simd-json (which has a simd128 stage) read these
+//! events slower than serde_json even natively, on simulated lines: it parses in place, so each
+//! line is first copied, and it indexes every structural character of the event before its serde
+//! layer reads a field. This reader needs a dozen of an event's forty-odd fields and only steps
+//! over the others (figures: BENCHMARKS.md, "Ingest throughput (SPEC §8)").
 //!
 //! It only answers when it is sure serde_json would read the same event from the text, and
 //! declines everything else, which then takes the serde path and gets its exact outcome or

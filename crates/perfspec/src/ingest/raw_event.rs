@@ -55,7 +55,8 @@ pub(super) struct RawObjectRef<'a> {
 /// A JSON string, borrowed from the value's text unless escapes had to be decoded.
 ///
 /// serde borrows a `Cow<str>` only where it is the field's whole type: inside an `Option` it
-/// always copies, which cost every event about ten allocations before anything was kept.
+/// always copies, which cost every event an allocation per optional string before anything was
+/// kept (figures: BENCHMARKS.md, "Ingest throughput (SPEC §8)").
 pub(super) struct Text<'a>(Cow<'a, str>);
 
 impl<'a> Text<'a> {

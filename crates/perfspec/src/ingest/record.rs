@@ -2,10 +2,11 @@
 //! uses, and [`AuditRecords`], the compact form in which an ingest keeps them.
 //!
 //! An ingest of a large log keeps hundreds of thousands of records. Held as owned strings, each
-//! cost about eight allocations and 430 bytes, and the allocations were a fifth of the read in
-//! WebAssembly. [`AuditRecords`] interns the few distinct verbs, resources, users, namespaces and
-//! stages, packs UUID audit IDs into 16 bytes and puts the remaining text (receive times, other
-//! audit IDs) back to back in one buffer: no allocation per record, about 100 bytes each.
+//! cost several allocations and a few hundred bytes, and the allocations were a sizeable share of
+//! the read in WebAssembly. [`AuditRecords`] interns the few distinct verbs, resources, users,
+//! namespaces and stages, packs UUID audit IDs into 16 bytes and puts the remaining text (receive
+//! times, other audit IDs) back to back in one buffer: no allocation per record, and a fraction
+//! of the memory (figures: BENCHMARKS.md, "Memory").
 
 use std::borrow::Cow;
 use std::fmt;

@@ -2,8 +2,9 @@
 //! forbids inside a string) of a slice, sixteen bytes at a time.
 //!
 //! Why by hand and not `memchr2`: most strings of an audit event are a few dozen bytes, and
-//! memchr's set-up before its vector loop cost more than the search (a fifth of the native
-//! ingest in a profile). One SSE2 or simd128 compare per sixteen bytes, inlined, has none.
+//! memchr's set-up before its vector loop cost more than the search, a visible share of the
+//! native ingest in a profile (figures: BENCHMARKS.md, "Ingest throughput (SPEC §8)"). One SSE2
+//! or simd128 compare per sixteen bytes, inlined, has none.
 
 /// The index of the first `"`, `\` or byte below 0x20 in `bytes`.
 #[inline]

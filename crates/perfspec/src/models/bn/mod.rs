@@ -26,17 +26,17 @@
 //! with the class a parent of every feature, which fits one class variable and not two, and
 //! neither says which context variables the next verb and resource really depend on, which is the
 //! structure worth showing. BDs rather than BDeu or BIC, because of sparsity. BIC charges
-//! `½ ln N · q (r − 1)` for every cell of a table, observed or not: `resource(t-1) →
-//! resource(t)` (q = r ≈ 100) costs ~35,000 nats on the sample's 1,500 training windows, far more
-//! than it can gain, and BIC keeps only `verb(t-1) → verb(t)`. BDeu spreads its equivalent sample
-//! size over all `q` parent configurations, most of which never occur, so each observed one gets
-//! almost no prior and an informative parent with many values is penalised: at the usual ESS of
-//! 1–10 it learns `resource(t)` from `verb(t)` alone, 15 points of top-9 below the n-gram. BDs spreads
-//! the same prior over the configurations that occur. With an ESS of 30–100 it learns
-//! `verb(t-1), verb(t-2) → verb(t)` and `resource(t-1), verb(t) → resource(t)` on the sample's
-//! chronological split at window 2, and results hardly move within that range (50 is the
-//! default). In-degree 2 gives the same structures on the sample as 3 or 4, at a quarter of the
-//! fit time.
+//! `½ ln N · q (r − 1)` for every cell of a table, observed or not: on the sample, the charge for
+//! `resource(t-1) → resource(t)` (q = r ≈ 100) is far more than the arc can gain, and BIC keeps
+//! only `verb(t-1) → verb(t)`. BDeu spreads its equivalent sample size over all `q` parent
+//! configurations, most of which never occur, so each observed one gets almost no prior and an
+//! informative parent with many values is penalised: at the usual ESS of 1–10 it learns
+//! `resource(t)` from `verb(t)` alone, well below the n-gram in top-9. BDs spreads the same prior
+//! over the configurations that occur. With an ESS of 30–100 it learns `verb(t-1), verb(t-2) →
+//! verb(t)` and `resource(t-1), verb(t) → resource(t)` on the sample's chronological split at
+//! window 2, and results hardly move within that range (50 is the default). In-degree 2 gives
+//! the same structures on the sample as 3 or 4, and fits much faster (figures: BENCHMARKS.md,
+//! "Bayesian network: structure score and in-degree").
 //!
 //! **Inference.** With no arc into the past, the next-event variables have no children, and with
 //! a full context every other variable is observed, so the tables of the context variables cancel

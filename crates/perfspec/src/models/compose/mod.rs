@@ -35,7 +35,8 @@
 //! history; the evaluation ranks the next event among all of them (see
 //! [`NextEventModel::composes_pairs`]), not only among the vocabulary's types. Predictions read
 //! the whole sequence so far (the online setting), up to the copy and cache reaches, not only the
-//! window. The parameters and the validation figures that chose them: [`ComposeParams`].
+//! window. The parameters and how they were chosen: [`ComposeParams`] (figures: BENCHMARKS.md,
+//! "Compositional model: validation").
 
 mod params;
 mod resource_counts;

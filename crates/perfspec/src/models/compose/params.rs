@@ -25,32 +25,29 @@ pub struct ComposeParams {
     pub type_gate: f64,
 }
 
-/// Chosen on validation windows only (chronological split), in two rounds; reproduce with
-/// `cargo run --release -p perfspec --example compose_validation -- key=value ...`.
+/// Chosen on validation windows only (chronological split), round by round, on the validation
+/// parts of the PerfSPEC sequence's start (`sample_logs/events-dataset-dev.txt`, deletecollection
+/// dropped) and of the sample; reproduce with
+/// `cargo run --release -p perfspec --example compose_validation -- key=value ...` (grids and
+/// figures: BENCHMARKS.md, "Compositional model: validation").
 ///
-/// 1. Type weight {0.1, 0.3, 0.5} × cache weight {0, 0.25, 0.5, 1} × copy reach {16, 64} with a
-///    bigram cache of 256 events: 0.5 / 0.5 / 64 was best or within half a point of best in
-///    top-1 and top-9 on the validation part of the PerfSPEC sequence's start
-///    (`sample_logs/events-dataset-dev.txt`, deletecollection dropped: 53.7% / 88.5% at window
-///    2, against 49.1% / 85.2% for the n-gram) and on the sample's (26.2% / 81.5% against
-///    26.9% / 71.6%). Without the cache part every setting lost 3–6 points of top-9 there.
-/// 2. Cache order {1, 2, 3} × cache weight {0.5, 1, 2} × cache reach {256, 512, 1024}: order 2
-///    raised top-1 at window 1 from 45.0% to 52.8% on the dev validation part (order 3 added
-///    nothing), and weight 1 with reach 512 gave, at windows 1 / 2, 54.8% / 55.0% top-1 and
-///    88.2% / 89.2% top-9 there and 29.6% / 28.4% top-1, 81.8% / 81.8% top-9 on the sample's,
-///    each at least as good as round 1's choice; reach 1024 lost up to 3 points on the sample.
-///    Also tried and left out, because they moved no validation figure by more than half a
-///    point: a whole-type and verb n-gram order apart from the window (1–4), and a recent-verb
+/// 1. Type weight × cache weight × copy reach, with a bigram cache of 256 events: type weight
+///    0.5, cache weight 0.5 and copy reach 64 were best or close to best in top-1 and top-9 on
+///    both data sets, ahead of the n-gram in top-9 on both and in top-1 on the dev sequence.
+///    The cache part earns its place: every setting without it lost top-9 there.
+/// 2. Cache order × cache weight × cache reach: a cache of order 2 clearly raised top-1 at
+///    window 1 on the dev sequence (order 3 added nothing), and weight 1 with reach 512 was at
+///    least as good as round 1's choice on both data sets at both windows; a longer reach (1024)
+///    lost on the sample. Also tried and left out, because they moved no validation figure
+///    appreciably: a whole-type and verb n-gram order apart from the window, and a recent-verb
 ///    cache mixed into the verb model.
-/// 3. With the held-out-type check of that example (types deleted from training, then ranked
-///    on validation: every event a type never seen), which the validation figures alone cannot
-///    give: round 2's choice raised it from 38.6% / 41.2% top-9 (round 1's) to 44.9% / 44.9% at
-///    windows 1 / 2. Type gate {0, 1, 5, 20, 100} × type weight {0.25, 0.5, 0.75, 0.9}: a higher
-///    type weight buys half a point of validation top-1 for 4–8 points of held-out top-9, a
-///    lower one the reverse; gate 5 keeps every validation figure within 0.4 points and adds
-///    1.1 points of held-out top-1 (w1) and 1.2 of top-9 (w2); larger gates cost the sample's
-///    validation top-9 1–2 points. Copy reach {16, 64, 256} and copy prior {1, 5, 20, 100}
-///    moved nothing by more than 1.5 points, so they stay.
+/// 3. The held-out-type check of that example (types deleted from training, then ranked on
+///    validation: every event a type never seen), which the validation figures alone cannot
+///    give: round 2's choice did better on it than round 1's. Type gate × type weight: a higher
+///    type weight buys a little validation top-1 for much held-out top-9, a lower one the
+///    reverse; a gate of 5 leaves every validation figure almost where it was and adds to the
+///    held-out ones, while larger gates cost the sample's validation top-9. Copy reach and copy
+///    prior moved nothing appreciably, so they stay.
 ///
 /// Those validation parts hold almost no types unseen in training, so they cannot reward the
 /// copy; the copy reach and prior are left at values that cost nothing on them.

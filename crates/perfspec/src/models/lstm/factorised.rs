@@ -32,35 +32,27 @@ use super::matrix::Matrix;
 ///   The verb conditions the resource through a hidden layer: `C[v]` is what concatenating a
 ///   verb embedding to `h` adds (`[h; e_v]·[A; U] = h·A + e_v·U`), with the product `e_v·U`
 ///   learned directly; the tanh lets the verb change which directions of `h` matter. A per-verb
-///   bias alone (`B`, kept as the pair's own prior) measured 0.06 nats worse on the dev data at
-///   window 1 and within the seeds' spread elsewhere. The copy attends over the window's
-///   positions (the event at distance j), not over their contents: "delete what was created
-///   just before" is a distance rule, and it carries to resources the resource softmax never
-///   learned. Training minimises −log P(v) − log P(r|v) of the actual event (burn autodiff, the
+///   bias alone (`B`, kept as the pair's own prior) measured worse on the dev data at window 1
+///   and no different elsewhere (figures: BENCHMARKS.md, "LSTM factorised output"). The copy
+///   attends over the window's positions (the event at distance j), not over their contents:
+///   "delete what was created just before" is a distance rule, and it carries to resources the
+///   resource softmax never learned. Training minimises −log P(v) − log P(r|v) of the actual event (burn autodiff, the
 ///   actual verb fed to the resource head). The model is then ranked among every verb ×
 ///   resource pair ([`super::NextEventModel::composes_pairs`]); its distribution over the
 ///   vocabulary's types is the pairs that are types, renormalised.
 ///
-/// Measured on the VALIDATION part of the chronological split, default hyper-parameters, mean of
-/// seeds 1 and 2, top-1 / top-9 / log-loss (`cargo run --release -p perfspec --example
-/// lstm_validation`; dev = `events-dataset-dev.txt` without deletecollection):
-///
-/// | data | window | types | factorised |
-/// |---|---|---|---|
-/// | dev | 1 | 42.5% / 83.9% / 2.280 | 41.2% / 84.6% / 2.275 |
-/// | dev | 2 | 50.7% / 88.5% / 1.924 | 49.3% / 86.9% / 2.057 |
-/// | sample | 1 | 20.8% / 73.9% / 2.998 | 20.2% / 74.2% / 3.057 |
-/// | sample | 2 | 28.2% / 79.8% / 2.671 | 29.0% / 79.6% / 2.749 |
-///
-/// It does not help on validation, which holds almost no type unseen in training (0.2% on dev):
-/// on par at three of the four points (within the seeds' spread), 1.6 points of top-9 and 0.13
-/// nats worse on dev at window 2. Ranking among all pairs costs at most 0.03 nats of that (the
-/// types-only log-loss), and dropping the copy moves nothing beyond the seeds' spread there
-/// (nothing on validation needs copying). So `Types` stays the default and `Factorised` is an option for logs that meet new
-/// software, where it is the only LSTM that can name a new type (a hand-made create/delete
-/// sequence in `tests/lstm_factorised.rs`; the one-time test figures are in BENCHMARKS.md,
-/// "LSTM factorised output"). Inference costs about twice the type output's (a resource layer
-/// per verb).
+/// Decided on the VALIDATION part of the chronological split, default hyper-parameters, seeds 1
+/// and 2 (`cargo run --release -p perfspec --example lstm_validation`; dev =
+/// `events-dataset-dev.txt` without deletecollection; figures: BENCHMARKS.md, "LSTM factorised
+/// output"). It does not help on validation, which holds almost no type unseen in training: on
+/// par with the type output at three of the four points (within the seeds' spread), worse in
+/// top-9 and log-loss on dev at window 2. Ranking among all pairs accounts for only a small part
+/// of that log-loss (the types-only log-loss tells it apart), and dropping the copy moves
+/// nothing beyond the seeds' spread there (nothing on validation needs copying). So `Types`
+/// stays the default and `Factorised` is an option for logs that meet new software, where it is
+/// the only LSTM that can name a new type (a hand-made create/delete sequence in
+/// `tests/lstm_factorised.rs`; the one-time test figures are in the same section). Its inference
+/// costs more than the type output's (a resource layer per verb).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum LstmOutput {

@@ -4,9 +4,9 @@
 //! multiply-adds for the default sizes (a 64 × 256 recurrent product per event and a 64 × V output
 //! product). burn dispatches every operation through its backend (tensor allocation, shape checks,
 //! a kernel call per gate and per bias), which at this size costs far more than the arithmetic:
-//! tens of operations per event and hundreds of microseconds per prediction, against a few
-//! microseconds for the loops below. The maths is the same (tested to 1e-5 against burn's forward
-//! in `tests/lstm.rs`):
+//! tens of operations per event, and a prediction orders of magnitude slower than with the loops
+//! below (figures: BENCHMARKS.md, "Models on the PerfSPEC sample"). The maths is the same (tested
+//! to 1e-5 against burn's forward in `tests/lstm.rs`):
 //!
 //! ```text
 //! gates = x·W_x + h·W_h + b            (blocks i, f, g, o)

@@ -33,12 +33,12 @@ pub struct LstmParams {
 
 /// The defaults: embedding 16, hidden 64, 1 layer, dropout 0.2, Adam at 0.01, batch 64, up to 50
 /// epochs, patience 5, the rate halved after 2 flat epochs down to 1e-4. Checked on the sample's
-/// chronological split (windows 1 and 2, seeds 1 and 2) against a grid of learning rate
-/// {0.003, 0.01, 0.03} × hidden {32, 64, 128} × embedding {16, 32} × dropout {0, 0.2, 0.5} ×
-/// batch {32, 64}: the best validation loss of every sensible setting lies within 0.05 nats of
-/// these (2.78–2.83 against 2.83), while the seed alone moves it by up to 0.12, and top-1 / top-9
-/// on the test windows stay within 27–31% / 79–82%. Nothing beats them beyond that noise; 0.003
-/// is marginally better (−0.03 nats) but early-stops 1.7× later, and 0.03 is worse.
+/// chronological split (windows 1 and 2, seeds 1 and 2) against a grid of learning rate, hidden
+/// size, embedding size, dropout and batch size: the best validation loss of every sensible
+/// setting lies close to these defaults', closer than the seed alone moves it, and top-1 / top-9
+/// on the test windows stay in narrow bands. Nothing beats them beyond that noise; a learning
+/// rate of 0.003 is marginally better but early-stops later, and 0.03 is worse (grid and
+/// figures: BENCHMARKS.md, "LSTM defaults: hyper-parameter grid").
 impl Default for LstmParams {
     fn default() -> Self {
         Self {
