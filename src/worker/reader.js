@@ -3,7 +3,11 @@
 // anything else is one more credit, given each time the engine has taken a slice. Messages out,
 // in file order: each slice's ArrayBuffer (transferred, not copied), or a string saying why it
 // could not be read.
-let file = null, slice = 0, offset = 0, credit = 0, posted = Promise.resolve();
+let file = null,
+  slice = 0,
+  offset = 0,
+  credit = 0,
+  posted = Promise.resolve();
 onmessage = (event) => {
   if (Array.isArray(event.data)) {
     [file, slice, credit] = event.data;
@@ -18,9 +22,11 @@ onmessage = (event) => {
     const reading = file.slice(offset, end).arrayBuffer();
     offset = end;
     credit -= 1;
-    posted = posted.then(() => reading).then(
-      (buffer) => postMessage(buffer, [buffer]),
-      (error) => postMessage(String(error)),
-    );
+    posted = posted
+      .then(() => reading)
+      .then(
+        (buffer) => postMessage(buffer, [buffer]),
+        (error) => postMessage(String(error)),
+      );
   }
 };
