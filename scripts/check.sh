@@ -44,6 +44,15 @@ wasm_test() {
     tee "$log_dir/wasm-test.log"
 }
 
+# Prettier's format (.prettierrc.json) and Node's syntax check over the JavaScript files given.
+javascript() {
+  prettier --check "$@" || return 1
+  local file
+  for file in "$@"; do
+    node --check "$file" || return 1
+  done
+}
+
 e2e() {
   test -x "$CARGO_TARGET_DIR/release/perfspec" || cargo build --release -p perfspec-cli
   node tests/e2e/run.mjs 2>&1 | tee "$log_dir/e2e.log"
@@ -51,6 +60,9 @@ e2e() {
 
 step "tests read only the repository" bash scripts/self-contained.sh
 step "rustfmt" cargo fmt --all -- --check
+# The browser tests and benchmarks, and the worker's file reader: the engine worker starts it
+# from a Blob URL at run time, so no build step would parse it.
+step "JavaScript format and syntax" javascript tests/e2e/*.mjs src/worker/reader.js
 step "clippy (native)" cargo clippy --workspace --all-targets --release -- -D warnings
 step "cargo test (native)" cargo_test
 step "clippy (wasm32, perfspec-web)" \

@@ -116,8 +116,9 @@ else
   say "wasm-bindgen $wasm_bindgen_version ok"
 fi
 
-# --- npm tools: binaryen's wasm-opt for Trunk (Debian's binaryen 108 breaks the module) and
-# playwright-core for tests/e2e. A stamp of package-lock.json's hash tells a stale node_modules.
+# --- npm tools: binaryen's wasm-opt for Trunk (Debian's binaryen 108 breaks the module),
+# playwright-core for tests/e2e and prettier for scripts/check.sh's JavaScript step. A stamp of
+# package-lock.json's hash tells a stale node_modules.
 lock_hash=$(sha256sum package-lock.json | awk '{print $1}')
 stamp=node_modules/.perfspec-lock-sha256
 if [[ ! -f "$stamp" || "$(cat "$stamp")" != "$lock_hash" ]]; then

@@ -1,7 +1,7 @@
 //! Numbers as the page shows them.
 
 /// `2163` → `2,163`.
-pub fn count(value: impl Into<u64>) -> String {
+pub(crate) fn count(value: impl Into<u64>) -> String {
     let digits = value.into().to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (index, digit) in digits.chars().enumerate() {
@@ -13,7 +13,7 @@ pub fn count(value: impl Into<u64>) -> String {
     out
 }
 
-pub use perfspec::units::{percent, seconds};
+pub(crate) use perfspec::units::{percent, seconds};
 
 #[cfg(test)]
 mod tests {

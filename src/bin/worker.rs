@@ -2,7 +2,7 @@ use gloo_worker::Registrable;
 
 fn main() {
     console_error_panic_hook::set_once();
-    perfspec_web::engine_worker::EngineWorker::registrar()
+    perfspec_web::worker::EngineWorker::registrar()
         .encoding::<perfspec_web::codec::JsCodec>()
         .register();
 }

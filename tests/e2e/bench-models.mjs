@@ -41,9 +41,14 @@ function simulatedLog(events) {
   return log;
 }
 
-const micros = (seconds) => (seconds * 1e6 < 10 ? (seconds * 1e6).toFixed(2) : (seconds * 1e6).toFixed(1));
+const micros = (seconds) =>
+  seconds * 1e6 < 10 ? (seconds * 1e6).toFixed(2) : (seconds * 1e6).toFixed(1);
 const fit = (seconds) =>
-  seconds >= 1 ? `${seconds.toFixed(2)} s` : seconds >= 1e-3 ? `${(seconds * 1e3).toFixed(1)} ms` : `${micros(seconds)} µs`;
+  seconds >= 1
+    ? `${seconds.toFixed(2)} s`
+    : seconds >= 1e-3
+      ? `${(seconds * 1e3).toFixed(1)} ms`
+      : `${micros(seconds)} µs`;
 
 async function main() {
   checkSite({ dist: DIST, basePath: BASE_PATH, chromium: CHROMIUM });
@@ -98,7 +103,9 @@ async function main() {
     console.log(
       `input: ${log ?? 'PerfSPEC sample (sample_logs/audit-logs.csv)'}; ${results.events} events, ${results.types} types; split ${results.split}; wall time ${wall.toFixed(0)} s`,
     );
-    console.log('| model | window | train windows | fit | inference median | inference p99 | top-1 | top-k |');
+    console.log(
+      '| model | window | train windows | fit | inference median | inference p99 | top-1 | top-k |',
+    );
     console.log('|---|---|---|---|---|---|---|---|');
     for (const row of results.rows) {
       console.log(

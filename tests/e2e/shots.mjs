@@ -17,13 +17,21 @@ const url = `http://127.0.0.1:${server.address().port}/perfspec-learn/`;
 const browser = await launchChromium(process.env.E2E_CHROMIUM || '/usr/bin/chromium');
 try {
   for (const scheme of ['light', 'dark']) {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: scheme });
+    const context = await browser.newContext({
+      viewport: { width: 1280, height: 900 },
+      colorScheme: scheme,
+    });
     const page = await context.newPage();
     page.on('console', (m) => m.type() === 'error' && console.log(`console.error: ${m.text()}`));
     await page.goto(url, { waitUntil: 'load' });
     await page.locator('[data-testid=use-sample]').click({ timeout: 60_000 });
-    await waitUntil(async () => (await page.locator('[data-testid=results-table] tbody tr').count()) >= 4 &&
-      (await page.locator('[data-testid=progress]').count()) === 0, 180_000, 'no results');
+    await waitUntil(
+      async () =>
+        (await page.locator('[data-testid=results-table] tbody tr').count()) >= 4 &&
+        (await page.locator('[data-testid=progress]').count()) === 0,
+      180_000,
+      'no results',
+    );
     for (const tab of TABS) {
       await page.click(`[data-testid=tab-${tab}]`);
       if (tab === 'predict') {
