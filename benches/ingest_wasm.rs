@@ -12,7 +12,7 @@
 
 use std::time::Duration;
 
-use perfspec::Ingestor;
+use perfspec::ingest::Ingestor;
 use perfspec_simulate::{simulate, SimulationConfig, SimulationLimit};
 use wasm_bindgen_test::{console_log, wasm_bindgen_bench, wasm_bindgen_test_configure, Criterion};
 

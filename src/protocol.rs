@@ -3,7 +3,10 @@
 use perfspec::pipeline::{DatasetSummary, ResultRow};
 use perfspec::predict::{NamedPrediction, TestEventExplanation};
 use perfspec::replay::{ReplayConfig, ReplayReport};
-use perfspec::{PrepareOptions, Progress, TrainConfig, TrainReport};
+use perfspec::prepare::PrepareOptions;
+use perfspec::progress::Progress;
+use perfspec::pipeline::TrainConfig;
+use perfspec::pipeline::TrainReport;
 use serde::{Deserialize, Serialize};
 
 /// A file to read, passed by handle: the worker reads it in slices.

@@ -3,7 +3,8 @@
 use gloo_worker::{Spawnable, WorkerBridge};
 use leptos::prelude::*;
 use perfspec::run_config::RunConfig;
-use perfspec::{PrepareOptions, Stage};
+use perfspec::prepare::PrepareOptions;
+use perfspec::progress::Stage;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 

@@ -9,7 +9,11 @@ use perfspec::replay::ReplayReport;
 use perfspec::run_config::RunConfig;
 
 use crate::page::replay_settings::ReplaySettings;
-use perfspec::{PrepareOptions, SplitMode, Stage, TrainConfig, TrainReport};
+use perfspec::prepare::PrepareOptions;
+use perfspec::dataset::SplitMode;
+use perfspec::progress::Stage;
+use perfspec::pipeline::TrainConfig;
+use perfspec::pipeline::TrainReport;
 
 /// The page's sections, in the order of the flow.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,6 +1,6 @@
 //! The worker's clock, for the engine's timings and the tasks' yields.
 
-use perfspec::Clock;
+use perfspec::clock::Clock;
 use wasm_bindgen::JsCast;
 
 /// `performance.now()` of the worker.

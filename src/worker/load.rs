@@ -3,7 +3,10 @@
 
 use std::rc::Rc;
 
-use perfspec::{Clock, Ingestor, PrepareOptions, Stage};
+use perfspec::clock::Clock;
+use perfspec::ingest::Ingestor;
+use perfspec::prepare::PrepareOptions;
+use perfspec::progress::Stage;
 
 use super::clock::PerformanceClock;
 use super::slice_reader::SliceSource;

@@ -6,7 +6,9 @@ use std::rc::Rc;
 
 use perfspec::pipeline::DatasetSummary;
 use perfspec::prepare::prepare;
-use perfspec::{Clock, PrepareOptions, Stage};
+use perfspec::clock::Clock;
+use perfspec::prepare::PrepareOptions;
+use perfspec::progress::Stage;
 
 use super::clock::PerformanceClock;
 use super::memory::wasm_memory_bytes;

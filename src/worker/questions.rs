@@ -4,7 +4,7 @@
 use perfspec::dataset::split_windows_seeded;
 use perfspec::models::model_file;
 use perfspec::predict::{explain_test_event, predict_named};
-use perfspec::ModelFile;
+use perfspec::models::model_file::ModelFile;
 
 use super::EngineWorker;
 use crate::protocol::{ImportedModel, ModelPrediction, ModelSource, Response, SavedModel};

@@ -8,7 +8,9 @@ use std::rc::Rc;
 use perfspec::dataset::{split_windows_seeded, Windows};
 use perfspec::replay::{assemble_report, check_split, test_timeline, PlannedReplay, Timeline};
 use perfspec::replay::{ReplayConfig, ReplayReport, ReplayRow};
-use perfspec::{Clock, Progress, Stage};
+use perfspec::clock::Clock;
+use perfspec::progress::Progress;
+use perfspec::progress::Stage;
 
 use super::clock::PerformanceClock;
 use super::shared::TrainedModels;

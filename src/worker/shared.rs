@@ -2,10 +2,13 @@
 
 use std::rc::Rc;
 
-use perfspec::record::AuditRecords;
-use perfspec::{
-    IngestReport, LoadedModel, NextEventModel, PrepareOptions, PreparedData, TrainConfig,
-};
+use perfspec::ingest::record::AuditRecords;
+use perfspec::ingest::IngestReport;
+use perfspec::models::model_file::LoadedModel;
+use perfspec::models::NextEventModel;
+use perfspec::prepare::PrepareOptions;
+use perfspec::prepare::PreparedData;
+use perfspec::pipeline::TrainConfig;
 
 use crate::protocol::{ImportedModel, LoadStats};
 

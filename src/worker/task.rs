@@ -7,7 +7,8 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use gloo_worker::{HandlerId, WorkerScope};
-use perfspec::{Progress, Stage};
+use perfspec::progress::Progress;
+use perfspec::progress::Stage;
 
 use super::shared::{Shared, TrainedModels};
 use super::EngineWorker;

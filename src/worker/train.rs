@@ -5,7 +5,12 @@
 use std::rc::Rc;
 
 use perfspec::pipeline::PipelineError;
-use perfspec::{Clock, JobRunner, JobStep, Stage, TrainConfig, TrainReport};
+use perfspec::clock::Clock;
+use perfspec::pipeline::JobRunner;
+use perfspec::pipeline::JobStep;
+use perfspec::progress::Stage;
+use perfspec::pipeline::TrainConfig;
+use perfspec::pipeline::TrainReport;
 
 use super::clock::PerformanceClock;
 use super::shared::TrainedModels;

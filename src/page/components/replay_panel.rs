@@ -2,7 +2,7 @@
 //! engine's `perfspec::replay` says exactly what is replayed), its settings, and its results.
 
 use leptos::prelude::*;
-use perfspec::SplitMode;
+use perfspec::dataset::SplitMode;
 
 use crate::page::components::replay_charts::ReplayCharts;
 use crate::page::components::replay_form::ReplayForm;

@@ -37,7 +37,7 @@ pub(crate) fn ResultsTable() -> impl IntoView {
                     state
                         .rows
                         .with(|rows| {
-                            let random = rows.first().is_some_and(|row| row.split == perfspec::SplitMode::Random);
+                            let random = rows.first().is_some_and(|row| row.split == perfspec::dataset::SplitMode::Random);
                             let leakage = rows
                                 .iter()
                                 .max_by_key(|row| row.window)

@@ -1,5 +1,5 @@
 use leptos::prelude::*;
-use perfspec::ResultRow;
+use perfspec::pipeline::ResultRow;
 use perfspec_charts::{Chart, ChartKind};
 
 use crate::format;
@@ -135,7 +135,7 @@ fn RowReview(row: ResultRow) -> impl IntoView {
     let structure = details.structure.clone();
     let has_history = details.history.as_ref().is_some_and(|h| !h.is_empty());
     // The worker finds the model by its place among the run's rows.
-    let explain_row = (row.model == perfspec::ModelKind::Compose.name())
+    let explain_row = (row.model == perfspec::models::ModelKind::Compose.name())
         .then(|| {
             state.rows.with_untracked(|rows| {
                 rows.iter()

@@ -9,7 +9,7 @@
 
 use leptos::html::{Div, Tbody};
 use leptos::prelude::*;
-use perfspec::VocabularyEntry;
+use perfspec::prepare::vocabulary::VocabularyEntry;
 
 use crate::format;
 use crate::page::state::{AppState, Tab};
