@@ -1,12 +1,10 @@
 //! The messages between the page and the engine worker.
 
-use perfspec::pipeline::{DatasetSummary, ResultRow};
+use perfspec::pipeline::{DatasetSummary, ResultRow, TrainConfig, TrainReport};
 use perfspec::predict::{NamedPrediction, TestEventExplanation};
-use perfspec::replay::{ReplayConfig, ReplayReport};
 use perfspec::prepare::PrepareOptions;
 use perfspec::progress::Progress;
-use perfspec::pipeline::TrainConfig;
-use perfspec::pipeline::TrainReport;
+use perfspec::replay::{ReplayConfig, ReplayReport};
 use serde::{Deserialize, Serialize};
 
 /// A file to read, passed by handle: the worker reads it in slices.

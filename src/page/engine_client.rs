@@ -2,9 +2,9 @@
 
 use gloo_worker::{Spawnable, WorkerBridge};
 use leptos::prelude::*;
-use perfspec::run_config::RunConfig;
 use perfspec::prepare::PrepareOptions;
 use perfspec::progress::Stage;
+use perfspec::run_config::RunConfig;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 

@@ -9,11 +9,10 @@ use perfspec::replay::ReplayReport;
 use perfspec::run_config::RunConfig;
 
 use crate::page::replay_settings::ReplaySettings;
-use perfspec::prepare::PrepareOptions;
 use perfspec::dataset::SplitMode;
+use perfspec::pipeline::{TrainConfig, TrainReport};
+use perfspec::prepare::PrepareOptions;
 use perfspec::progress::Stage;
-use perfspec::pipeline::TrainConfig;
-use perfspec::pipeline::TrainReport;
 
 /// The page's sections, in the order of the flow.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -4,10 +4,9 @@
 
 use std::rc::Rc;
 
-use perfspec::pipeline::DatasetSummary;
-use perfspec::prepare::prepare;
 use perfspec::clock::Clock;
-use perfspec::prepare::PrepareOptions;
+use perfspec::pipeline::DatasetSummary;
+use perfspec::prepare::{prepare, PrepareOptions};
 use perfspec::progress::Stage;
 
 use super::clock::PerformanceClock;

@@ -3,8 +3,8 @@
 
 use perfspec::dataset::split_windows_seeded;
 use perfspec::models::model_file;
-use perfspec::predict::{explain_test_event, predict_named};
 use perfspec::models::model_file::ModelFile;
+use perfspec::predict::{explain_test_event, predict_named};
 
 use super::EngineWorker;
 use crate::protocol::{ImportedModel, ModelPrediction, ModelSource, Response, SavedModel};

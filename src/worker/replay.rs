@@ -5,12 +5,13 @@
 
 use std::rc::Rc;
 
-use perfspec::dataset::{split_windows_seeded, Windows};
-use perfspec::replay::{assemble_report, check_split, test_timeline, PlannedReplay, Timeline};
-use perfspec::replay::{ReplayConfig, ReplayReport, ReplayRow};
 use perfspec::clock::Clock;
-use perfspec::progress::Progress;
-use perfspec::progress::Stage;
+use perfspec::dataset::{split_windows_seeded, Windows};
+use perfspec::progress::{Progress, Stage};
+use perfspec::replay::{
+    assemble_report, check_split, test_timeline, PlannedReplay, ReplayConfig, ReplayReport,
+    ReplayRow, Timeline,
+};
 
 use super::clock::PerformanceClock;
 use super::shared::TrainedModels;

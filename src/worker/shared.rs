@@ -6,9 +6,8 @@ use perfspec::ingest::record::AuditRecords;
 use perfspec::ingest::IngestReport;
 use perfspec::models::model_file::LoadedModel;
 use perfspec::models::NextEventModel;
-use perfspec::prepare::PrepareOptions;
-use perfspec::prepare::PreparedData;
 use perfspec::pipeline::TrainConfig;
+use perfspec::prepare::{PrepareOptions, PreparedData};
 
 use crate::protocol::{ImportedModel, LoadStats};
 

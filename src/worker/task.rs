@@ -7,8 +7,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use gloo_worker::{HandlerId, WorkerScope};
-use perfspec::progress::Progress;
-use perfspec::progress::Stage;
+use perfspec::progress::{Progress, Stage};
 
 use super::shared::{Shared, TrainedModels};
 use super::EngineWorker;

@@ -4,13 +4,9 @@
 
 use std::rc::Rc;
 
-use perfspec::pipeline::PipelineError;
 use perfspec::clock::Clock;
-use perfspec::pipeline::JobRunner;
-use perfspec::pipeline::JobStep;
+use perfspec::pipeline::{JobRunner, JobStep, PipelineError, TrainConfig, TrainReport};
 use perfspec::progress::Stage;
-use perfspec::pipeline::TrainConfig;
-use perfspec::pipeline::TrainReport;
 
 use super::clock::PerformanceClock;
 use super::shared::TrainedModels;

@@ -2,9 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use perfspec::pipeline::DatasetSummary;
-use perfspec::pipeline::ResultRow;
-use perfspec::pipeline::TrainReport;
+use perfspec::pipeline::{DatasetSummary, ResultRow, TrainReport};
 use perfspec_charts::{Chart, ChartKind, ChartTable, Theme};
 
 use crate::output::Failure;

@@ -5,8 +5,7 @@ use std::fs::File;
 use std::io::{self, BufReader};
 
 use perfspec::ingest::record::AuditRecords;
-use perfspec::ingest::IngestReport;
-use perfspec::ingest::Ingestor;
+use perfspec::ingest::{IngestReport, Ingestor};
 
 use clap::ValueEnum;
 use perfspec::pipeline::DatasetSummary;

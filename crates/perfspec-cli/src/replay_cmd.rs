@@ -7,10 +7,8 @@ use std::fmt::Write;
 use clap::ValueEnum;
 use perfspec::clock::SystemClock;
 use perfspec::dataset::SplitMode;
-use perfspec::models::HyperParameters;
-use perfspec::models::ModelKind;
-use perfspec::pipeline::parse_windows;
-use perfspec::pipeline::TrainConfig;
+use perfspec::models::{HyperParameters, ModelKind};
+use perfspec::pipeline::{parse_windows, TrainConfig};
 use perfspec::replay::{
     parse_list, replay, OnArrival, ReplayConfig, ReplayReport, Reuse, VerificationCost,
 };

@@ -2,8 +2,7 @@
 
 use std::fmt::Write;
 
-use perfspec::pipeline::DatasetSummary;
-use perfspec::pipeline::TrainReport;
+use perfspec::pipeline::{DatasetSummary, TrainReport};
 
 use perfspec::units::{percent, seconds};
 

@@ -3,8 +3,7 @@
 use std::path::PathBuf;
 
 use perfspec::ingest::Ingestor;
-use perfspec::prepare::PreparedData;
-use perfspec::prepare::{prepare, PrepareOptions};
+use perfspec::prepare::{prepare, PrepareOptions, PreparedData};
 
 pub fn sample_bytes() -> Vec<u8> {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../sample_logs/audit-logs.csv");

@@ -7,13 +7,11 @@ mod common;
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use perfspec::dataset::SplitWindows;
-use perfspec::dataset::{split_windows, SplitMode};
-use perfspec::models::NextEventModel;
-use perfspec::models::NgramModel;
+use perfspec::dataset::{split_windows, SplitMode, SplitWindows};
 use perfspec::models::{
     top_k, ComposeModel, ComposeParams, FitData, Learner, LstmModel, LstmParams,
 };
+use perfspec::models::{NextEventModel, NgramModel};
 use perfspec::prepare::vocabulary::Vocabulary;
 
 fn ngram(c: &mut Criterion) {

@@ -19,8 +19,7 @@
 
 mod common;
 
-use perfspec::dataset::seen_in_training;
-use perfspec::dataset::{split_windows, SplitMode, Windows};
+use perfspec::dataset::{seen_in_training, split_windows, SplitMode, Windows};
 use perfspec::evaluate::evaluate;
 use perfspec::models::{ComposeModel, ComposeParams, FitData, Learner};
 use perfspec::prepare::PreparedData;

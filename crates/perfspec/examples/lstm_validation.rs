@@ -12,8 +12,7 @@ mod common;
 
 use std::time::Instant;
 
-use perfspec::dataset::seen_in_training;
-use perfspec::dataset::{split_windows, SplitMode, Windows};
+use perfspec::dataset::{seen_in_training, split_windows, SplitMode, Windows};
 use perfspec::evaluate::{evaluate, LOG_LOSS_FLOOR};
 use perfspec::models::{FitData, LstmModel, LstmOutput, LstmParams, NextEventModel};
 

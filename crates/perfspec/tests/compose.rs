@@ -10,11 +10,9 @@ mod common;
 use common::real_log;
 use perfspec::dataset::{split_windows, SplitMode};
 use perfspec::ingest::Ingestor;
-use perfspec::models::model_file;
 use perfspec::models::model_file::ModelFile;
-use perfspec::models::ModelKind;
-use perfspec::pipeline::TrainConfig;
-use perfspec::pipeline::{train_and_evaluate, ResultRow};
+use perfspec::models::{model_file, ModelKind};
+use perfspec::pipeline::{train_and_evaluate, ResultRow, TrainConfig};
 use perfspec::prepare::{prepare, PrepareOptions, PreparedData};
 
 fn dev_sequence() -> PreparedData {

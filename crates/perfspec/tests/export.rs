@@ -9,8 +9,7 @@ use perfspec::clock::SystemClock;
 use perfspec::dataset::SplitMode;
 use perfspec::export::{results_csv, results_json, vocabulary_csv};
 use perfspec::models::ModelKind;
-use perfspec::pipeline::train_and_evaluate;
-use perfspec::pipeline::TrainConfig;
+use perfspec::pipeline::{train_and_evaluate, TrainConfig};
 
 #[test]
 fn results_csv_has_one_line_per_row_with_the_rows_figures() {

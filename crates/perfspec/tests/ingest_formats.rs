@@ -16,9 +16,7 @@ use common::real_log;
 use flate2::write::GzEncoder;
 use flate2::Compression;
 use perfspec::ingest::record::AuditRecord;
-use perfspec::ingest::IngestReport;
-use perfspec::ingest::Ingestor;
-use perfspec::ingest::InputFormat;
+use perfspec::ingest::{IngestReport, Ingestor, InputFormat};
 use perfspec::ACCEPTED_FORMATS;
 use serde_json::{json, Value};
 

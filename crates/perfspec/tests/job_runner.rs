@@ -8,10 +8,7 @@ use std::cell::Cell;
 
 use perfspec::clock::Clock;
 use perfspec::models::{HyperParameters, LstmParams, ModelKind};
-use perfspec::pipeline::JobRunner;
-use perfspec::pipeline::JobStep;
-use perfspec::pipeline::TrainConfig;
-use perfspec::pipeline::{run_job, PipelineError, TrainJob};
+use perfspec::pipeline::{run_job, JobRunner, JobStep, PipelineError, TrainConfig, TrainJob};
 
 /// A clock that moves a millisecond per reading, and jumps when the test pauses: what a worker
 /// does between steps must not reach the fit time.

@@ -9,10 +9,12 @@ use perfspec::clock::SystemClock;
 use perfspec::dataset::{split_windows, split_windows_seeded, SplitMode, SplitWindows, Windows};
 use perfspec::evaluate::evaluate;
 use perfspec::models::model_file::{self, ModelFile, ModelFileError};
-use perfspec::models::NextEventModel;
-use perfspec::models::{fit, Factors, FitData, FitError, HyperParameters, ModelKind};
-use perfspec::pipeline::TrainConfig;
-use perfspec::pipeline::{run_job, train_and_evaluate, PipelineError, ResultRow, TrainJob};
+use perfspec::models::{
+    fit, Factors, FitData, FitError, HyperParameters, ModelKind, NextEventModel,
+};
+use perfspec::pipeline::{
+    run_job, train_and_evaluate, PipelineError, ResultRow, TrainConfig, TrainJob,
+};
 use perfspec::prepare::vocabulary::Vocabulary;
 use perfspec::prepare::{PrepareOptions, PreparedData};
 

@@ -7,11 +7,8 @@ use common::real_log;
 use perfspec::dataset::{split_windows, SplitMode};
 use perfspec::evaluate::accuracy;
 use perfspec::ingest::record::AuditRecord;
-use perfspec::ingest::IngestReport;
-use perfspec::ingest::Ingestor;
-use perfspec::ingest::InputFormat;
-use perfspec::models::NextEventModel;
-use perfspec::models::NgramModel;
+use perfspec::ingest::{IngestReport, Ingestor, InputFormat};
+use perfspec::models::{NextEventModel, NgramModel};
 use perfspec::prepare::{prepare, PrepareOptions};
 
 fn read_chunked(name: &str, bytes: &[u8], chunk: usize) -> (Vec<AuditRecord>, IngestReport) {

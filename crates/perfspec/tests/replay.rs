@@ -4,11 +4,9 @@
 mod common;
 
 use perfspec::clock::SystemClock;
-use perfspec::dataset::Windows;
-use perfspec::dataset::{split_windows, SplitMode};
+use perfspec::dataset::{split_windows, SplitMode, Windows};
 use perfspec::ingest::Ingestor;
-use perfspec::models::ModelKind;
-use perfspec::models::NgramModel;
+use perfspec::models::{ModelKind, NgramModel};
 use perfspec::pipeline::TrainConfig;
 use perfspec::prepare::{prepare, PrepareOptions, PreparedData};
 use perfspec::replay::{

@@ -9,9 +9,7 @@ mod common;
 
 use common::real_log;
 use perfspec::ingest::record::AuditRecord;
-use perfspec::ingest::IngestReport;
-use perfspec::ingest::Ingestor;
-use perfspec::ingest::InputFormat;
+use perfspec::ingest::{IngestReport, Ingestor, InputFormat};
 use perfspec::prepare::{prepare, PrepareOptions};
 use perfspec_simulate::{simulate, SimulationConfig, SimulationLimit, SimulationStats};
 use serde_json::Value;

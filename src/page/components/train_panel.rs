@@ -1,6 +1,6 @@
 use leptos::prelude::*;
-use perfspec::models::ModelKind;
 use perfspec::dataset::SplitMode;
+use perfspec::models::ModelKind;
 
 use crate::page::components::number_field::NumberField;
 use crate::page::engine_client::Engine;

@@ -5,12 +5,11 @@
 
 use perfspec::dataset::{split_windows, SplitMode, SplitWindows};
 use perfspec::ingest::Ingestor;
-use perfspec::models::NextEventModel;
-use perfspec::models::NgramModel;
 use perfspec::models::{
     BaselineParams, BayesianNetwork, BnParams, ComposeModel, ComposeParams, FitData, Learner,
     LstmModel, LstmParams, MostFrequentModel, RepeatLastModel,
 };
+use perfspec::models::{NextEventModel, NgramModel};
 use perfspec::prepare::{prepare, PrepareOptions};
 use perfspec::replay::{test_timeline, ReplayConfig, Timeline};
 use perfspec_simulate::{simulate, SimulationConfig, SimulationLimit};

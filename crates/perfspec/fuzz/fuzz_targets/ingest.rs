@@ -14,8 +14,7 @@ use flate2::write::GzEncoder;
 use flate2::Compression;
 use libfuzzer_sys::fuzz_target;
 use perfspec::ingest::record::AuditRecords;
-use perfspec::ingest::IngestReport;
-use perfspec::ingest::Ingestor;
+use perfspec::ingest::{IngestReport, Ingestor};
 
 fn read(content: &[u8], mut next_size: impl FnMut() -> usize) -> (AuditRecords, IngestReport) {
     let mut ingestor = Ingestor::default();
