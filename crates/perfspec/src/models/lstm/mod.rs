@@ -2,7 +2,8 @@
 //! an explicit loop ([`LstmTrainer`]) and answered by a hand-written forward pass ([`LstmModel`]).
 //!
 //! - [`params`]: its hyper-parameters;
-//! - `net` and `factorised_net`: the burn modules that train, over whole types or over verb and
+//! - `fused_layer`, `net` and `factorised_net`: the burn modules that train (one LSTM layer with
+//!   its four gates in one product; the whole network), over whole types or over verb and
 //!   resource (the factorised output);
 //! - `matrix`, `weights`, `factorised` and `init`: the weights as plain matrices, and where they
 //!   start;
@@ -16,6 +17,7 @@
 mod factorised;
 mod factorised_net;
 mod forward;
+mod fused_layer;
 mod init;
 mod learner;
 mod matrix;

@@ -4,19 +4,20 @@
 //! dropout → the verb, resource and copy heads. Built from and exported to the plain weights of
 //! [`LstmWeights`].
 //!
-//! burn's `Lstm` keeps one `GateController` per gate, each an input and a hidden `Linear`; the
-//! input ones carry the bias, the hidden ones have none, so that the four gates together are
-//! exactly the `4H`-wide matrices of the plain weights.
+//! The layers are [`FusedLstmLayer`]s, which hold the plain weights' `4H`-wide matrices as they
+//! are (one product for the four gates) rather than burn's `Lstm` with a pair of `Linear`s per
+//! gate.
 //!
 //! Dropout uses masks the trainer draws from its own seeded generator ([`DropoutMasks`]), not
 //! burn's `Dropout`, whose draws come from the backend's process-wide generator (see
 //! `init`).
 
 use burn::module::Module;
-use burn::nn::{Embedding, GateController, Initializer, Linear, Lstm, LstmConfig};
+use burn::nn::{Embedding, Linear};
 use burn::tensor::{Device, Int, Tensor, TensorData};
 
 use super::factorised_net::FactorisedHeads;
+use super::fused_layer::FusedLstmLayer;
 use super::matrix::Matrix;
 use super::tensors::{param1, param2, read, read_values, DropoutMasks};
 use super::weights::{LayerWeights, LstmWeights, GATE_ORDER};
@@ -27,56 +28,19 @@ use crate::models::factors::Factors;
 #[derive(Module, Debug)]
 pub(crate) struct LstmNet {
     embedding: Option<Embedding>,
-    layers: Vec<Lstm>,
+    layers: Vec<FusedLstmLayer>,
     output: Option<Linear>,
     factorised: Option<FactorisedHeads>,
-}
-
-/// Columns `block·H .. (block+1)·H` of a `rows × 4H` matrix.
-fn gate_block(matrix: &Matrix, block: usize, hidden: usize) -> Matrix {
-    let mut data = Vec::with_capacity(matrix.rows * hidden);
-    for row in 0..matrix.rows {
-        data.extend_from_slice(&matrix.row(row)[block * hidden..(block + 1) * hidden]);
-    }
-    Matrix {
-        rows: matrix.rows,
-        cols: hidden,
-        data,
-    }
 }
 
 impl LstmNet {
     /// The network holding `weights`, on `device` (`Device::flex().autodiff()` to train,
     /// `Device::flex()` to run).
     pub(crate) fn from_weights(weights: &LstmWeights, device: &Device) -> Self {
-        let hidden = weights.hidden_size();
         let layers = weights
             .layers
             .iter()
-            .map(|layer| {
-                let mut lstm = LstmConfig::new(layer.input.rows, hidden, true)
-                    // Every parameter is replaced below: nothing is drawn.
-                    .with_initializer(Initializer::Zeros)
-                    .init(device);
-                let gate = |block: usize| GateController {
-                    input_transform: Linear {
-                        weight: param2(&gate_block(&layer.input, block, hidden), device),
-                        bias: Some(param1(
-                            &layer.bias[block * hidden..(block + 1) * hidden],
-                            device,
-                        )),
-                    },
-                    hidden_transform: Linear {
-                        weight: param2(&gate_block(&layer.recurrent, block, hidden), device),
-                        bias: None,
-                    },
-                };
-                lstm.input_gate = gate(0);
-                lstm.forget_gate = Some(gate(1));
-                lstm.cell_gate = gate(2);
-                lstm.output_gate = gate(3);
-                lstm
-            })
+            .map(|layer| FusedLstmLayer::from_weights(layer, device))
             .collect();
         match &weights.factorised {
             Some(heads) => Self {
@@ -107,45 +71,8 @@ impl LstmNet {
     /// The current parameters as plain weights; `factors` derive the type embedding of the
     /// factorised output.
     pub(crate) fn to_weights(&self, factors: &Factors) -> LstmWeights {
-        let layers: Vec<LayerWeights> = self
-            .layers
-            .iter()
-            .map(|lstm| {
-                let gates: [&GateController; 4] = [
-                    &lstm.input_gate,
-                    lstm.forget_gate
-                        .as_ref()
-                        .unwrap_or_else(|| unreachable!("built with a forget gate")),
-                    &lstm.cell_gate,
-                    &lstm.output_gate,
-                ];
-                let blocks = |part: fn(&GateController) -> &Linear| {
-                    let parts: Vec<Matrix> = gates
-                        .iter()
-                        .map(|gate| read(part(gate).weight.val()))
-                        .collect();
-                    join_columns(&parts)
-                };
-                let mut bias = Vec::new();
-                for gate in gates {
-                    let hidden_size = lstm.d_hidden;
-                    let mut values = vec![0.0f32; hidden_size];
-                    for linear in [&gate.input_transform, &gate.hidden_transform] {
-                        if let Some(b) = &linear.bias {
-                            for (v, x) in values.iter_mut().zip(read_values(b.val().into_data())) {
-                                *v += x;
-                            }
-                        }
-                    }
-                    bias.extend(values);
-                }
-                LayerWeights {
-                    input: blocks(|gate| &gate.input_transform),
-                    recurrent: blocks(|gate| &gate.hidden_transform),
-                    bias,
-                }
-            })
-            .collect();
+        let layers: Vec<LayerWeights> =
+            self.layers.iter().map(FusedLstmLayer::to_weights).collect();
         let hidden = layers
             .first()
             .map_or(0, |layer: &LayerWeights| layer.recurrent.rows);
@@ -201,15 +128,16 @@ impl LstmNet {
     ) -> Tensor<2> {
         let last = self.layers.len() - 1;
         let mut hidden = None;
-        for (index, lstm) in self.layers.iter().enumerate() {
-            let (outputs, state) = lstm.forward(sequence.clone(), None);
-            if index == last {
-                hidden = Some(state.hidden);
-            } else {
-                sequence = match masks {
-                    Some(masks) => outputs * masks.between[index].clone(),
-                    None => outputs,
-                };
+        for (index, layer) in self.layers.iter().enumerate() {
+            let (outputs, state) = layer.forward(sequence.clone(), index != last);
+            match outputs {
+                Some(outputs) => {
+                    sequence = match masks {
+                        Some(masks) => outputs * masks.between[index].clone(),
+                        None => outputs,
+                    };
+                }
+                None => hidden = Some(state),
             }
         }
         let hidden = hidden.unwrap_or_else(|| unreachable!("at least one layer"));
@@ -218,19 +146,6 @@ impl LstmNet {
             None => hidden,
         }
     }
-}
-
-/// Side by side: `[rows × a] [rows × b] ...` → `rows × (a + b + ...)`.
-fn join_columns(parts: &[Matrix]) -> Matrix {
-    let rows = parts[0].rows;
-    let cols: usize = parts.iter().map(|part| part.cols).sum();
-    let mut data = Vec::with_capacity(rows * cols);
-    for row in 0..rows {
-        for part in parts {
-            data.extend_from_slice(part.row(row));
-        }
-    }
-    Matrix { rows, cols, data }
 }
 
 /// The distribution burn's own forward gives for each context (all of one length), on the plain
