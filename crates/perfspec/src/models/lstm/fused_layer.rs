@@ -15,6 +15,7 @@ use burn::module::{Module, Param};
 use burn::tensor::activation::sigmoid;
 use burn::tensor::{Device, Tensor, TensorData};
 
+use super::sequence_op::lstm_sequence;
 use super::tensors::{param1, param2, read, read_values};
 use super::weights::LayerWeights;
 
@@ -62,6 +63,23 @@ impl FusedLstmLayer {
     ) -> (Option<Tensor<3>>, Tensor<2>) {
         let [batch, window, input] = sequence.dims();
         let hidden = self.hidden();
+        let fused = if window > 0 {
+            lstm_sequence(
+            &sequence,
+            &self.input.val(),
+            &self.recurrent.val(),
+            &self.bias.val(),
+            )
+        } else {
+            None
+        };
+        if let Some(states) = fused {
+            let last = states
+                .clone()
+                .narrow(1, window - 1, 1)
+                .reshape([batch, hidden]);
+            return (outputs.then_some(states), last);
+        }
         let device = sequence.device();
         // The cell candidate's block is doubled before the one sigmoid of all four gates.
         let mut scale = vec![1.0f32; 4 * hidden];

@@ -14,10 +14,12 @@
 //!   [`crate::models::NextEventModel`];
 //! - `learner`: the trainer driven to a model, and a model restored from its file.
 
+mod activations;
 mod factorised;
 mod factorised_net;
 mod forward;
 mod fused_layer;
+mod gemm;
 mod init;
 mod learner;
 mod matrix;
@@ -25,6 +27,8 @@ mod model;
 mod net;
 pub(crate) mod params;
 mod schedule;
+mod sequence_kernels;
+mod sequence_op;
 mod tensors;
 mod trainer;
 mod weights;
