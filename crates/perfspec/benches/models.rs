@@ -6,10 +6,11 @@ mod common;
 
 use std::hint::black_box;
 
-use criterion::{criterion_group, criterion_main, Criterion};
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use perfspec::dataset::{split_windows, SplitMode, SplitWindows};
 use perfspec::models::{
-    top_k, ComposeModel, ComposeParams, FitData, Learner, LstmModel, LstmParams,
+    top_k, ComposeModel, ComposeParams, FitData, Learner, LstmModel, LstmParams, LstmTrainer,
+    StepOutcome,
 };
 use perfspec::models::{NextEventModel, NgramModel};
 use perfspec::prepare::vocabulary::Vocabulary;
@@ -65,6 +66,27 @@ fn lstm(c: &mut Criterion) {
             b.iter(|| LstmModel::fit(black_box(&fit_data), &two_epochs).expect("fits"))
         });
     }
+    // One epoch (its validation included) in the configuration the Keras comparison uses
+    // (`scripts/bench-lstm-keras.sh`): window 2, embedding 32, hidden 64, batch 64.
+    let keras_like = LstmParams {
+        embedding: 32,
+        hidden: 64,
+        batch: 64,
+        epochs: 1,
+        ..LstmParams::default()
+    };
+    let (_, split) = &splits[1];
+    let epoch_data = fit_data(split, &data.vocabulary);
+    fits.bench_function("epoch/sample/w2-e32-h64-b64", |b| {
+        b.iter_batched(
+            || LstmTrainer::new(&epoch_data, &keras_like).expect("valid"),
+            |mut trainer| {
+                while !matches!(trainer.step(), StepOutcome::Epoch { .. }) {}
+                trainer
+            },
+            BatchSize::LargeInput,
+        )
+    });
     fits.finish();
     for (window, split) in &splits {
         let model = LstmModel::fit(&fit_data(split, &data.vocabulary), &LstmParams::default())

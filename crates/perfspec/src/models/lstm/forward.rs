@@ -23,6 +23,7 @@
 //! and resource embeddings) and the last hidden state goes to the heads of
 //! `factorised` instead of `P` (tested to 1e-5 against burn's in `tests/lstm_factorised.rs`).
 
+use super::activations::{sigmoid_in_place, tanh_in_place};
 use super::weights::LstmWeights;
 
 /// The weights and the first layer's input table, ready to predict.
@@ -146,21 +147,25 @@ fn add_product(x: &[f32], m: &[f32], out: &mut [f32]) {
     }
 }
 
+/// One LSTM cell update from the pre-activation `gates` (blocks i, f, g, o), which it uses as
+/// scratch. The activations go through `activations`, eight lanes at a time.
 #[inline]
-fn sigmoid(x: f32) -> f32 {
-    1.0 / (1.0 + (-x).exp())
-}
-
-/// One LSTM cell update from the pre-activation `gates` (blocks i, f, g, o).
-#[inline]
-fn cell(gates: &[f32], h: &mut [f32], c: &mut [f32]) {
+fn cell(gates: &mut [f32], h: &mut [f32], c: &mut [f32]) {
     let hidden = h.len();
-    let (i, rest) = gates.split_at(hidden);
-    let (f, rest) = rest.split_at(hidden);
-    let (g, o) = rest.split_at(hidden);
+    sigmoid_in_place(&mut gates[..2 * hidden]);
+    tanh_in_place(&mut gates[2 * hidden..3 * hidden]);
+    sigmoid_in_place(&mut gates[3 * hidden..]);
+    let (i, rest) = gates.split_at_mut(hidden);
+    let (f, rest) = rest.split_at_mut(hidden);
+    let (g, o) = rest.split_at_mut(hidden);
     for j in 0..hidden {
-        c[j] = sigmoid(f[j]) * c[j] + sigmoid(i[j]) * g[j].tanh();
-        h[j] = sigmoid(o[j]) * c[j].tanh();
+        c[j] = f[j] * c[j] + i[j] * g[j];
+    }
+    // The candidate's block is spent: it takes tanh(c).
+    g.copy_from_slice(c);
+    tanh_in_place(g);
+    for j in 0..hidden {
+        h[j] = o[j] * g[j];
     }
 }
 

@@ -55,31 +55,36 @@ impl FusedLstmLayer {
 
     /// Runs the layer over `sequence` (`[batch, window, input]`) from a zero state. Returns the
     /// hidden state of every step (`[batch, window, hidden]`) when `outputs` is asked for (a
-    /// layer below another), and the last one (`[batch, hidden]`).
+    /// layer below another), and the last one (`[batch, hidden]`). On the training device the
+    /// whole window is one hand-written node (`sequence_op`); elsewhere burn's operations.
     pub(crate) fn forward(
         &self,
         sequence: Tensor<3>,
         outputs: bool,
     ) -> (Option<Tensor<3>>, Tensor<2>) {
+        let [batch, window, _] = sequence.dims();
+        if window > 0 {
+            let fused = lstm_sequence(
+                &sequence,
+                &self.input.val(),
+                &self.recurrent.val(),
+                &self.bias.val(),
+            );
+            if let Some(states) = fused {
+                let last = states
+                    .clone()
+                    .narrow(1, window - 1, 1)
+                    .reshape([batch, self.hidden()]);
+                return (outputs.then_some(states), last);
+            }
+        }
+        self.composed(sequence, outputs)
+    }
+
+    /// [`Self::forward`] composed from burn's operations, on any device.
+    fn composed(&self, sequence: Tensor<3>, outputs: bool) -> (Option<Tensor<3>>, Tensor<2>) {
         let [batch, window, input] = sequence.dims();
         let hidden = self.hidden();
-        let fused = if window > 0 {
-            lstm_sequence(
-            &sequence,
-            &self.input.val(),
-            &self.recurrent.val(),
-            &self.bias.val(),
-            )
-        } else {
-            None
-        };
-        if let Some(states) = fused {
-            let last = states
-                .clone()
-                .narrow(1, window - 1, 1)
-                .reshape([batch, hidden]);
-            return (outputs.then_some(states), last);
-        }
         let device = sequence.device();
         // The cell candidate's block is doubled before the one sigmoid of all four gates.
         let mut scale = vec![1.0f32; 4 * hidden];
@@ -239,84 +244,104 @@ mod tests {
         );
 
         let ours = FusedLstmLayer::from_weights(&weights, &device);
-        let our_input = sequence();
-        let (outputs, last) = ours.forward(our_input.clone(), true);
-        let outputs = outputs.expect("outputs were asked for");
-        let our_outputs = as_values(outputs.clone());
-        let our_last = as_values(last.clone());
-        let loss = (outputs * output_weights.clone()).sum() + (last * last_weights.clone()).sum();
-        let grads = loss.backward();
-        let our_input_grad = as_values(our_input.grad(&grads).expect("input gradient"));
-        let our_weights = [
-            as_values(
-                ours.input
-                    .val()
-                    .grad(&grads)
-                    .expect("input weights' gradient"),
-            ),
-            as_values(
-                ours.recurrent
-                    .val()
-                    .grad(&grads)
-                    .expect("recurrent gradient"),
-            ),
-            as_values(ours.bias.val().grad(&grads).expect("bias gradient")),
-        ];
+        assert!(
+            lstm_sequence(
+                &sequence(),
+                &ours.input.val(),
+                &ours.recurrent.val(),
+                &ours.bias.val()
+            )
+            .is_some(),
+            "the training device runs the hand-written node"
+        );
+        for composed in [false, true] {
+            let our_input = sequence();
+            let (outputs, last) = if composed {
+                ours.composed(our_input.clone(), true)
+            } else {
+                ours.forward(our_input.clone(), true)
+            };
+            let outputs = outputs.expect("outputs were asked for");
+            let our_outputs = as_values(outputs.clone());
+            let our_last = as_values(last.clone());
+            let loss =
+                (outputs * output_weights.clone()).sum() + (last * last_weights.clone()).sum();
+            let grads = loss.backward();
+            let our_input_grad = as_values(our_input.grad(&grads).expect("input gradient"));
+            let our_weights = [
+                as_values(
+                    ours.input
+                        .val()
+                        .grad(&grads)
+                        .expect("input weights' gradient"),
+                ),
+                as_values(
+                    ours.recurrent
+                        .val()
+                        .grad(&grads)
+                        .expect("recurrent gradient"),
+                ),
+                as_values(ours.bias.val().grad(&grads).expect("bias gradient")),
+            ];
 
-        let reference = burn_lstm(&weights, &device);
-        let burn_input = sequence();
-        let (outputs, state) = reference.forward(burn_input.clone(), None);
-        close("outputs", &our_outputs, &as_values(outputs.clone()));
-        close(
-            "last hidden state",
-            &our_last,
-            &as_values(state.hidden.clone()),
-        );
-        let loss = (outputs * output_weights).sum() + (state.hidden * last_weights).sum();
-        let grads = loss.backward();
-        close(
-            "input gradient",
-            &our_input_grad,
-            &as_values(burn_input.grad(&grads).expect("input gradient")),
-        );
-        // burn's gradients per gate, put side by side as the fused layer holds them.
-        let gates: [&GateController; 4] = [
-            &reference.input_gate,
-            reference.forget_gate.as_ref().expect("a forget gate"),
-            &reference.cell_gate,
-            &reference.output_gate,
-        ];
-        let joined = |part: fn(&GateController) -> &Linear, rows: usize| {
-            let blocks: Vec<Vec<f32>> = gates
-                .iter()
-                .map(|gate| as_values(part(gate).weight.val().grad(&grads).expect("gate gradient")))
-                .collect();
-            let mut data = Vec::with_capacity(rows * 4 * hidden);
-            for row in 0..rows {
-                for block in &blocks {
-                    data.extend_from_slice(&block[row * hidden..(row + 1) * hidden]);
+            let reference = burn_lstm(&weights, &device);
+            let burn_input = sequence();
+            let (outputs, state) = reference.forward(burn_input.clone(), None);
+            close("outputs", &our_outputs, &as_values(outputs.clone()));
+            close(
+                "last hidden state",
+                &our_last,
+                &as_values(state.hidden.clone()),
+            );
+            let loss = (outputs * output_weights.clone()).sum()
+                + (state.hidden * last_weights.clone()).sum();
+            let grads = loss.backward();
+            close(
+                "input gradient",
+                &our_input_grad,
+                &as_values(burn_input.grad(&grads).expect("input gradient")),
+            );
+            // burn's gradients per gate, put side by side as the fused layer holds them.
+            let gates: [&GateController; 4] = [
+                &reference.input_gate,
+                reference.forget_gate.as_ref().expect("a forget gate"),
+                &reference.cell_gate,
+                &reference.output_gate,
+            ];
+            let joined = |part: fn(&GateController) -> &Linear, rows: usize| {
+                let blocks: Vec<Vec<f32>> = gates
+                    .iter()
+                    .map(|gate| {
+                        as_values(part(gate).weight.val().grad(&grads).expect("gate gradient"))
+                    })
+                    .collect();
+                let mut data = Vec::with_capacity(rows * 4 * hidden);
+                for row in 0..rows {
+                    for block in &blocks {
+                        data.extend_from_slice(&block[row * hidden..(row + 1) * hidden]);
+                    }
                 }
-            }
-            data
-        };
-        close(
-            "input weights' gradient",
-            &our_weights[0],
-            &joined(|gate| &gate.input_transform, input),
-        );
-        close(
-            "recurrent weights' gradient",
-            &our_weights[1],
-            &joined(|gate| &gate.hidden_transform, hidden),
-        );
-        let bias: Vec<f32> = gates
-            .iter()
-            .flat_map(|gate| {
-                let bias = gate.input_transform.bias.as_ref().expect("a bias");
-                as_values(bias.val().grad(&grads).expect("bias gradient"))
-            })
-            .collect();
-        close("bias gradient", &our_weights[2], &bias);
+                data
+            };
+            close(
+                "input weights' gradient",
+                &our_weights[0],
+                &joined(|gate| &gate.input_transform, input),
+            );
+            close(
+                "recurrent weights' gradient",
+                &our_weights[1],
+                &joined(|gate| &gate.hidden_transform, hidden),
+            );
+            let bias: Vec<f32> = gates
+                .iter()
+                .flat_map(|gate| {
+                    let bias = gate.input_transform.bias.as_ref().expect("a bias");
+                    as_values(bias.val().grad(&grads).expect("bias gradient"))
+                })
+                .collect();
+            close("bias gradient", &our_weights[2], &bias);
+        }
     }
 
     #[test]

@@ -185,7 +185,8 @@ mod tests {
         let mut out = vec![0.0; lhs.rows * rhs.cols];
         for r in 0..lhs.rows {
             for c in 0..rhs.cols {
-                out[r * rhs.cols + c] = (0..lhs.cols).map(|k| at(&lhs, r, k) * at(&rhs, k, c)).sum();
+                out[r * rhs.cols + c] =
+                    (0..lhs.cols).map(|k| at(&lhs, r, k) * at(&rhs, k, c)).sum();
             }
         }
         out

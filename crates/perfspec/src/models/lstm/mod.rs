@@ -25,12 +25,15 @@ mod learner;
 mod matrix;
 mod model;
 mod net;
+mod output_kernels;
+mod output_op;
 pub(crate) mod params;
 mod schedule;
 mod sequence_kernels;
 mod sequence_op;
 mod tensors;
 mod trainer;
+mod training_backend;
 mod weights;
 
 pub use factorised::{FactorisedWeights, LstmOutput};

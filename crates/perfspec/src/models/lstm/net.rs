@@ -13,12 +13,14 @@
 //! `init`).
 
 use burn::module::Module;
+use burn::nn::loss::CrossEntropyLoss;
 use burn::nn::{Embedding, Linear};
 use burn::tensor::{Device, Int, Tensor, TensorData};
 
 use super::factorised_net::FactorisedHeads;
 use super::fused_layer::FusedLstmLayer;
 use super::matrix::Matrix;
+use super::output_op::output_cross_entropy;
 use super::tensors::{param1, param2, read, read_values, DropoutMasks};
 use super::weights::{LayerWeights, LstmWeights, GATE_ORDER};
 use crate::models::factors::Factors;
@@ -117,6 +119,35 @@ impl LstmNet {
             _ => unreachable!("called on a network of the type output"),
         };
         output.forward(self.last_hidden(embedding.forward(contexts), masks))
+    }
+
+    /// The mean cross-entropy (`[1]`) of the type output for contexts `[batch, window]` against
+    /// `targets` (one per context), `masks` during training: one hand-written node for the
+    /// output layer and its loss on the training device (`output_op`), burn's `Linear` and
+    /// `cross_entropy` elsewhere. For the type output only.
+    pub(crate) fn type_loss(
+        &self,
+        contexts: Tensor<2, Int>,
+        targets: &[u32],
+        masks: Option<&DropoutMasks>,
+        cross_entropy: &CrossEntropyLoss,
+    ) -> Tensor<1> {
+        let (embedding, output) = match (&self.embedding, &self.output) {
+            (Some(embedding), Some(output)) => (embedding, output),
+            _ => unreachable!("called on a network of the type output"),
+        };
+        let device = contexts.device();
+        let h = self.last_hidden(embedding.forward(contexts), masks);
+        if let Some(bias) = &output.bias {
+            if let Some(loss) = output_cross_entropy(&h, &output.weight.val(), &bias.val(), targets)
+            {
+                return loss;
+            }
+        }
+        let targets: Vec<i64> = targets.iter().map(|&id| i64::from(id)).collect();
+        let size = targets.len();
+        let targets = Tensor::<1, Int>::from_data(TensorData::new(targets, [size]), &device);
+        cross_entropy.forward(output.forward(h), targets)
     }
 
     /// The last layer's final hidden state `[batch, hidden]` for an input sequence `[batch,

@@ -19,14 +19,11 @@ use burn::backend::autodiff::checkpoint::strategy::NoCheckpointing;
 use burn::backend::autodiff::grads::Gradients;
 use burn::backend::autodiff::ops::{Backward, Ops, OpsKind};
 use burn::backend::flex::FlexTensor;
-use burn::backend::tensor::FloatTensor;
-use burn::backend::{Autodiff, Flex};
-use burn::tensor::{Tensor, TensorData};
+use burn::backend::Flex;
+use burn::tensor::Tensor;
 
 use super::sequence_kernels::{backward, forward, SequenceForward, SequenceShape};
-
-/// The training backend: burn-flex with burn-autodiff, as `Device::flex().autodiff()` gives.
-type Training = Autodiff<Flex>;
+use super::training_backend::{contiguous, flex, primitive, values, Training};
 
 /// The node's backward pass.
 #[derive(Debug)]
@@ -40,18 +37,6 @@ struct Saved {
     w: FlexTensor,
     u: FlexTensor,
     forward: SequenceForward,
-}
-
-/// The values of a contiguous f32 tensor (the layer's tensors all are: the inputs are made
-/// contiguous before they are read).
-fn values(tensor: &FlexTensor) -> &[f32] {
-    tensor
-        .as_slice::<f32>()
-        .unwrap_or_else(|| unreachable!("the LSTM's tensors are contiguous f32"))
-}
-
-fn flex<const D: usize>(values: Vec<f32>, shape: [usize; D]) -> FlexTensor {
-    FlexTensor::from_data(TensorData::new(values, shape))
 }
 
 impl Backward<Flex, 4> for SequenceBackward {
@@ -79,10 +64,7 @@ impl Backward<Flex, 4> for SequenceBackward {
             );
         }
         if let Some(node) = w_node {
-            grads.register::<Flex>(
-                node.id,
-                flex(gradients.input_weights, [shape.input, gates]),
-            );
+            grads.register::<Flex>(node.id, flex(gradients.input_weights, [shape.input, gates]));
         }
         if let Some(node) = u_node {
             grads.register::<Flex>(node.id, flex(gradients.recurrent, [shape.hidden, gates]));
@@ -91,17 +73,6 @@ impl Backward<Flex, 4> for SequenceBackward {
             grads.register::<Flex>(node.id, flex(gradients.bias, [gates]));
         }
     }
-}
-
-/// The tensor as the training backend holds it, or `None` on another device.
-fn primitive<const D: usize>(tensor: &Tensor<D>) -> Option<FloatTensor<Training>> {
-    tensor.clone().try_into_primitive::<Training>().ok()
-}
-
-/// Its values made contiguous, or `None` when they are not f32.
-fn contiguous(tensor: &FloatTensor<Training>) -> Option<FlexTensor> {
-    let tensor = tensor.primitive().to_contiguous();
-    tensor.as_slice::<f32>().is_some().then_some(tensor)
 }
 
 /// The hidden state of every step (`[batch, window, hidden]`) of an LSTM layer run from a zero
@@ -117,8 +88,12 @@ pub(crate) fn lstm_sequence(
     let [batch, window, input] = x.dims();
     let hidden = u.dims()[0];
     let (x, w, u, b) = (primitive(x)?, primitive(w)?, primitive(u)?, primitive(b)?);
-    let (x_values, w_values, u_values, b_values) =
-        (contiguous(&x)?, contiguous(&w)?, contiguous(&u)?, contiguous(&b)?);
+    let (x_values, w_values, u_values, b_values) = (
+        contiguous(&x)?,
+        contiguous(&w)?,
+        contiguous(&u)?,
+        contiguous(&b)?,
+    );
     let shape = SequenceShape {
         batch,
         window,

@@ -296,16 +296,13 @@ impl LstmTrainer {
                 for &index in &self.order[start..end] {
                     let index = index as usize;
                     contexts.extend(self.train.context(index).iter().map(|&id| i64::from(id)));
-                    targets.push(i64::from(self.train.target(index)));
+                    targets.push(self.train.target(index));
                 }
                 let contexts = Tensor::<2, Int>::from_data(
                     TensorData::new(contexts, [size, window]),
                     &self.device,
                 );
-                let targets =
-                    Tensor::<1, Int>::from_data(TensorData::new(targets, [size]), &self.device);
-                self.loss
-                    .forward(net.forward(contexts, masks.as_ref()), targets)
+                net.type_loss(contexts, &targets, masks.as_ref(), &self.loss)
             }
         };
         let value = f64::from(loss.clone().into_scalar::<f32>());
