@@ -10,7 +10,7 @@ export CARGO_TARGET_DIR
 # make's exported PATH does not reliably reach commands it executes directly.
 TOOLS_PATH := PATH="$(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$$PATH"
 
-.PHONY: serve build test tools bench bench-wasm bench-wasm-replay bench-browser bench-models
+.PHONY: serve build test tools bench bench-wasm bench-wasm-replay bench-wasm-lstm bench-browser bench-models
 
 serve: tools
 	$(TOOLS_PATH) trunk serve --release --address 127.0.0.1 --port 8080
@@ -39,6 +39,11 @@ bench-wasm: tools
 bench-wasm-replay: tools
 	CHROMEDRIVER=$${CHROMEDRIVER:-/usr/bin/chromedriver} WASM_BINDGEN_TEST_TIMEOUT=3600 $(TOOLS_PATH) \
 	  cargo bench --target wasm32-unknown-unknown -p perfspec-web --bench replay_wasm
+
+# One LSTM epoch in WebAssembly, beside `cargo bench -p perfspec --bench models -- lstm/epoch`.
+bench-wasm-lstm: tools
+	CHROMEDRIVER=$${CHROMEDRIVER:-/usr/bin/chromedriver} $(TOOLS_PATH) \
+	  cargo bench --target wasm32-unknown-unknown -p perfspec-web --bench lstm_wasm
 
 # SIZE is the generated log's size in MB for the browser ingest benchmark.
 SIZE ?= 1000

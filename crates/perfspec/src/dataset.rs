@@ -96,6 +96,11 @@ impl Windows {
         &self.contexts[index * self.window..(index + 1) * self.window]
     }
 
+    /// The contexts of the windows `range`, flat (`range.len() × window` ids).
+    pub fn contexts(&self, range: Range<usize>) -> &[u32] {
+        &self.contexts[range.start * self.window..range.end * self.window]
+    }
+
     pub fn target(&self, index: usize) -> u32 {
         self.targets[index]
     }

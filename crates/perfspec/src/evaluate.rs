@@ -59,11 +59,11 @@ impl Accuracy {
 }
 
 pub fn accuracy(model: &dyn NextEventModel, test: &Windows) -> Accuracy {
-    let mut ranker = Ranker::new(model);
+    let mut ranker = Ranker::new(model, test);
     // The last slot gathers every rank beyond the curve.
     let mut rank_counts = [0usize; CURVE_MAX_K + 1];
-    for (history, target) in test.histories() {
-        rank_counts[ranker.score(history, target).rank.min(CURVE_MAX_K)] += 1;
+    for index in 0..test.len() {
+        rank_counts[ranker.score_at(test, index).rank.min(CURVE_MAX_K)] += 1;
     }
     Accuracy::from_rank_counts(&rank_counts)
 }
@@ -86,10 +86,20 @@ struct Scored {
 struct Ranker<'m> {
     model: &'m dyn NextEventModel,
     distribution: Vec<f64>,
+    /// The distributions of [`BLOCK`] windows asked at once ([`NextEventModel::distributions`]),
+    /// row by row, the first being window `block_start`'s; `batched` is off for models without
+    /// that path.
+    block: Vec<f64>,
+    block_start: usize,
+    batched: bool,
 }
 
+/// Windows whose distributions a model with a batched forward pass computes in one call.
+const BLOCK: usize = 256;
+
 impl<'m> Ranker<'m> {
-    fn new(model: &'m dyn NextEventModel) -> Self {
+    /// A ranker for `model` on `windows`.
+    fn new(model: &'m dyn NextEventModel, windows: &Windows) -> Self {
         let size = match model.composes_pairs() {
             Some(factors) => factors.pairs(),
             None => model.vocabulary_size(),
@@ -97,7 +107,42 @@ impl<'m> Ranker<'m> {
         Self {
             model,
             distribution: vec![0.0; size],
+            block: Vec::new(),
+            block_start: 0,
+            batched: model.composes_pairs().is_none()
+                && size > 0
+                && windows.window == model.window(),
         }
+    }
+
+    /// Scores window `index` of `windows` (the ones the ranker was made for): from a block of
+    /// distributions computed at once when the model can, else with [`Self::score`].
+    fn score_at(&mut self, windows: &Windows, index: usize) -> Scored {
+        let target = windows.target(index);
+        let types = self.distribution.len();
+        if self.batched && (target as usize) < types {
+            let rows = self.block.len() / types;
+            if !(self.block_start..self.block_start + rows).contains(&index) {
+                let end = (index + BLOCK).min(windows.len());
+                self.block.resize((end - index) * types, 0.0);
+                self.block_start = index;
+                self.batched = self
+                    .model
+                    .distributions(windows.contexts(index..end), &mut self.block);
+                if !self.batched {
+                    self.block.clear();
+                }
+            }
+            if self.batched {
+                let row = &self.block[(index - self.block_start) * types..][..types];
+                return Scored {
+                    rank: rank_of(row, target),
+                    probability: row[target as usize],
+                    guess: Some(argmax(row) as usize),
+                };
+            }
+        }
+        self.score(windows.history(index), target)
     }
 
     /// Scores `target` after `history` (oldest first). A target the model cannot name ranks
@@ -214,7 +259,7 @@ pub fn evaluate(
     seen: &[bool],
 ) -> Evaluation {
     let types = model.vocabulary_size();
-    let mut ranker = Ranker::new(model);
+    let mut ranker = Ranker::new(model, test);
     let mut rank_counts = vec![0usize; ranker.distribution.len().max(1)];
     let mut unseen_rank_counts = vec![0usize; CURVE_MAX_K + 1];
     let mut support = vec![0usize; types];
@@ -222,8 +267,9 @@ pub fn evaluate(
     let mut correct = vec![0usize; types];
     let mut pairs = Vec::with_capacity(test.len());
     let mut log_loss = 0.0;
-    for (history, target) in test.histories() {
-        let scored = ranker.score(history, target);
+    for index in 0..test.len() {
+        let target = test.target(index);
+        let scored = ranker.score_at(test, index);
         rank_counts[scored.rank] += 1;
         if seen.get(target as usize) == Some(&false) {
             unseen_rank_counts[scored.rank.min(CURVE_MAX_K)] += 1;

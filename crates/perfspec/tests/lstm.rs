@@ -332,5 +332,23 @@ fn the_hand_written_forward_equals_burns() {
         }
         eprintln!("window {window}, {layers} layers: largest difference {worst:e}");
         assert!(worst <= 1e-5, "window {window}, {layers} layers: {worst}");
+
+        // The batched forward (the evaluation's) gives the same distributions as one by one.
+        let flat: Vec<u32> = contexts.iter().flatten().copied().collect();
+        let mut batched = vec![0.0; contexts.len() * data.vocabulary.len()];
+        assert!(model.distributions(&flat, &mut batched), "the LSTM has a batched path");
+        let mut worst = 0.0f64;
+        for (context, row) in contexts.iter().zip(batched.chunks(data.vocabulary.len())) {
+            model.distribution(context, &mut out);
+            for (a, b) in out.iter().zip(row) {
+                worst = worst.max((a - b).abs());
+            }
+        }
+        assert!(worst <= 1e-6, "batched, window {window}, {layers} layers: {worst}");
+        let mut short = vec![0.0; data.vocabulary.len()];
+        assert!(
+            !model.distributions(&vec![data.vocabulary.len() as u32; window], &mut short),
+            "an id outside the vocabulary is left to the one-by-one path"
+        );
     }
 }

@@ -111,6 +111,15 @@ pub trait NextEventModel {
         self.distribution(&history[start..], out);
     }
 
+    /// The distributions after many contexts at once: `contexts` holds `out.len() /
+    /// vocabulary_size()` contexts of [`Self::window`] events each, flat, and `out` receives
+    /// their distributions row by row. For models whose batched forward pass is faster than one
+    /// call per context (the LSTM); the default answers `false` and writes nothing, and the
+    /// caller asks one context at a time.
+    fn distributions(&self, _contexts: &[u32], _out: &mut [f64]) -> bool {
+        false
+    }
+
     /// For a model that ranks verb × resource pairs rather than the vocabulary's types: its
     /// factors, whose every pair is a candidate (see [`Self::pair_distribution_after`]). None
     /// for models of whole types.

@@ -24,6 +24,7 @@
 //! `factorised` instead of `P` (tested to 1e-5 against burn's in `tests/lstm_factorised.rs`).
 
 use super::activations::{sigmoid_in_place, tanh_in_place};
+use super::gemm::{multiply, View, ViewMut};
 use super::weights::LstmWeights;
 
 /// The weights and the first layer's input table, ready to predict.
@@ -74,6 +75,87 @@ impl Forward {
             add_product(h_last, &self.weights.output.data, logits);
             softmax(logits, out);
         });
+    }
+
+    /// [`Self::distribution`] for `out.len() / V` contexts of `window` events each, flat in
+    /// `contexts`, row by row into `out`: the same arithmetic, with each step's products done
+    /// for all contexts at once (`gemm`) rather than one vector at a time. `false` (nothing
+    /// written) when a context holds an id outside the vocabulary, which the one-by-one path
+    /// skips, or the sizes do not fit. For the type output only.
+    pub(crate) fn distributions(&self, contexts: &[u32], window: usize, out: &mut [f64]) -> bool {
+        let vocabulary = self.vocabulary_size();
+        let hidden = self.weights.hidden_size();
+        let gates = 4 * hidden;
+        if window == 0 || vocabulary == 0 || out.len() % vocabulary != 0 {
+            return false;
+        }
+        let count = out.len() / vocabulary;
+        if contexts.len() != count * window || contexts.iter().any(|&id| id as usize >= vocabulary)
+        {
+            return false;
+        }
+        let layers = self.weights.layers.len();
+        // Per layer h and c of every context, and the step's gates.
+        let mut h = vec![0.0f32; layers * count * hidden];
+        let mut c = vec![0.0f32; layers * count * hidden];
+        let mut step_gates = vec![0.0f32; count * gates];
+        for step in 0..window {
+            for (index, layer) in self.weights.layers.iter().enumerate() {
+                let (below, state) = h.split_at_mut(index * count * hidden);
+                let h_layer = &mut state[..count * hidden];
+                if index == 0 {
+                    for (row, chunk) in step_gates.chunks_exact_mut(gates).enumerate() {
+                        let event = contexts[row * window + step] as usize;
+                        chunk.copy_from_slice(&self.first_input[event * gates..][..gates]);
+                    }
+                } else {
+                    for chunk in step_gates.chunks_exact_mut(gates) {
+                        chunk.copy_from_slice(&layer.bias);
+                    }
+                    multiply(
+                        ViewMut::rows(&mut step_gates, count, gates),
+                        true,
+                        View::rows(&below[(index - 1) * count * hidden..], count, hidden),
+                        View::rows(&layer.input.data, hidden, gates),
+                    );
+                }
+                // From the zero state the first step has no recurrent term.
+                if step > 0 {
+                    multiply(
+                        ViewMut::rows(&mut step_gates, count, gates),
+                        true,
+                        View::rows(h_layer, count, hidden),
+                        View::rows(&layer.recurrent.data, hidden, gates),
+                    );
+                }
+                let c_layer = &mut c[index * count * hidden..][..count * hidden];
+                for ((chunk, h_row), c_row) in step_gates
+                    .chunks_exact_mut(gates)
+                    .zip(h_layer.chunks_exact_mut(hidden))
+                    .zip(c_layer.chunks_exact_mut(hidden))
+                {
+                    cell(chunk, h_row, c_row);
+                }
+            }
+        }
+        let h_last = &h[(layers - 1) * count * hidden..];
+        let mut logits = Vec::with_capacity(count * vocabulary);
+        for _ in 0..count {
+            logits.extend_from_slice(&self.weights.output_bias);
+        }
+        multiply(
+            ViewMut::rows(&mut logits, count, vocabulary),
+            true,
+            View::rows(h_last, count, hidden),
+            View::rows(&self.weights.output.data, hidden, vocabulary),
+        );
+        for (row, probabilities) in logits
+            .chunks_exact(vocabulary)
+            .zip(out.chunks_exact_mut(vocabulary))
+        {
+            softmax(row, probabilities);
+        }
+        true
     }
 
     /// For the factorised output: P(v, r) of every verb × resource pair after `context` (see

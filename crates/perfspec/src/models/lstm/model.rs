@@ -182,6 +182,10 @@ impl NextEventModel for LstmModel {
         }
     }
 
+    fn distributions(&self, contexts: &[u32], out: &mut [f64]) -> bool {
+        self.factors.is_none() && self.forward.distributions(contexts, self.window, out)
+    }
+
     fn composes_pairs(&self) -> Option<&Factors> {
         self.factors.as_ref()
     }
