@@ -26,7 +26,7 @@ const TARGET_DIR =
   process.env.CARGO_TARGET_DIR || path.join(os.homedir(), '.cache/perfspec/target');
 const CLI = path.join(TARGET_DIR, 'release/perfspec');
 const INPUT = process.argv[2] || 'sample';
-// MODELS=ngram,bn picks fewer learners (the LSTM on a large log takes many minutes).
+// MODELS=ngram,bn picks fewer learners; every learner the page offers is set on or off.
 const MODELS = (process.env.MODELS || 'ngram,bn,lstm,mfe,repeat').split(',');
 
 function simulatedLog(events) {
@@ -74,7 +74,7 @@ async function main() {
     console.log(`time until interactive: ${interactive.toFixed(0)} ms`);
     // Settings first: loading trains with them at once.
     await page.click('[data-testid=tab-train]');
-    for (const model of ['ngram', 'bn', 'lstm', 'mfe', 'repeat']) {
+    for (const model of ['ngram', 'bn', 'lstm', 'mfe', 'repeat', 'compose']) {
       await page.setChecked(`[data-testid=model-${model}]`, MODELS.includes(model));
     }
     await page.fill('[data-testid=windows]', '1,2');
