@@ -96,6 +96,10 @@ pub(crate) struct LstmArgs {
     /// Reduce-on-plateau: the lowest learning rate
     #[arg(long, value_name = "RATE", default_value_t = LstmParams::default().min_learning_rate)]
     pub(crate) min_lr: f64,
+    /// An epoch counts as better for --patience and --lr-patience only when its validation loss
+    /// beats the last better one by this share of it (the best weights are kept all the same)
+    #[arg(long, value_name = "SHARE", default_value_t = LstmParams::default().min_improvement)]
+    pub(crate) min_improvement: f64,
     /// What the output layer predicts: `types` (one softmax over the event types) or
     /// `factorised` (verb, then resource with a copy from the context: ranks every verb ×
     /// resource pair, including pairs never seen in training)
@@ -122,6 +126,7 @@ impl LstmArgs {
             lr_factor: self.lr_factor,
             lr_patience: self.lr_patience,
             min_learning_rate: self.min_lr,
+            min_improvement: self.min_improvement,
             output: self.lstm_output,
             ..LstmParams::default()
         }

@@ -197,6 +197,7 @@ fn HyperParameterFields() -> impl IntoView {
                 {field!("LR factor", "lstm-lr-factor", lstm.lr_factor, "0.05", "The learning rate is multiplied by this on a plateau")}
                 {field!("LR patience", "lstm-lr-patience", lstm.lr_patience, "1", "Flat epochs before the learning rate drops")}
                 {field!("Minimum LR", "lstm-min-lr", lstm.min_learning_rate, "any", "The learning rate never drops below this")}
+                {field!("Minimum gain", "lstm-min-improvement", lstm.min_improvement, "0.001", "An epoch counts as better for both patiences only when its validation loss beats the last better one by this share")}
                 <label class="field" title="Types: one softmax over the event types. Factorised: the verb, then the resource with a copy from the context, so that pairs never seen in training can be predicted">
                     "Output"
                     <select

@@ -23,7 +23,7 @@
 //! and resource embeddings) and the last hidden state goes to the heads of
 //! `factorised` instead of `P` (tested to 1e-5 against burn's in `tests/lstm_factorised.rs`).
 
-use super::activations::{sigmoid_in_place, tanh_in_place};
+use super::activations::{exp_clamped, sigmoid_in_place, tanh_in_place};
 use super::gemm::{multiply, View, ViewMut};
 use super::weights::LstmWeights;
 
@@ -251,12 +251,16 @@ fn cell(gates: &mut [f32], h: &mut [f32], c: &mut [f32]) {
     }
 }
 
-/// Softmax of `logits` into `out`, in f64 so that the probabilities sum to 1 closely.
+/// Softmax of `logits` into `out`, summed in f64 so that the probabilities sum to 1 closely.
 fn softmax(logits: &[f32], out: &mut [f64]) {
-    let max = logits.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+    // A comparison, not `f32::max`: that is a call to `fmaxf` in WebAssembly.
+    let max = logits.iter().fold(
+        f32::NEG_INFINITY,
+        |max, &logit| if logit > max { logit } else { max },
+    );
     let mut total = 0.0f64;
     for (p, &logit) in out.iter_mut().zip(logits) {
-        *p = (f64::from(logit) - f64::from(max)).exp();
+        *p = f64::from(exp_clamped(logit - max));
         total += *p;
     }
     for p in out.iter_mut() {

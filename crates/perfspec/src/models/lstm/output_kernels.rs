@@ -39,7 +39,11 @@ pub(crate) struct OutputGradients {
 /// Overwrites `row` with its softmax and returns `log Σ exp(row − max)` and the max, so that
 /// `log softmax(row)[t] = row[t] − max − log Σ`.
 pub(crate) fn softmax_in_place(row: &mut [f32]) -> (f32, f32) {
-    let max = row.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+    // A comparison, not `f32::max`: that is a call to `fmaxf` in WebAssembly.
+    let max = row.iter().fold(
+        f32::NEG_INFINITY,
+        |max, &value| if value > max { value } else { max },
+    );
     let mut total = 0.0f32;
     for value in row.iter_mut() {
         *value = exp_clamped(*value - max);

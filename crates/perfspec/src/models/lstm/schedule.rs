@@ -1,6 +1,8 @@
 //! When the LSTM stops and how its learning rate falls: early stopping on the monitored loss
 //! with patience, and reduce-on-plateau (factor, patience, minimum), as Keras's `EarlyStopping`
-//! and `ReduceLROnPlateau` callbacks do with `min_delta = 0` and no cooldown.
+//! and `ReduceLROnPlateau` callbacks do without cooldown. Their `min_delta` is relative here
+//! (`min_improvement`, a share of the best loss, since losses differ by log): a loss that beats
+//! the best by less still has its weights kept, but counts as a flat epoch for the patiences.
 
 use serde::{Deserialize, Serialize};
 
@@ -9,7 +11,7 @@ use serde::{Deserialize, Serialize};
 pub(crate) struct Verdict {
     /// The loss is the best so far: its weights are the ones to keep.
     pub improved: bool,
-    /// `patience` epochs in a row without a better loss: training ends.
+    /// `patience` epochs in a row without a loss better by `min_improvement`: training ends.
     pub stop: bool,
 }
 
@@ -19,10 +21,13 @@ pub(crate) struct Schedule {
     lr_factor: f64,
     lr_patience: usize,
     min_learning_rate: f64,
+    min_improvement: f64,
     learning_rate: f64,
     best: f64,
     best_epoch: usize,
-    /// Epochs since the best, for early stopping.
+    /// The loss a later one must beat by `min_improvement` to reset the patiences.
+    reference: f64,
+    /// Epochs since the reference, for early stopping.
     since_best: usize,
     /// Epochs without improvement since the rate last changed.
     lr_wait: usize,
@@ -35,15 +40,18 @@ impl Schedule {
         lr_factor: f64,
         lr_patience: usize,
         min_learning_rate: f64,
+        min_improvement: f64,
     ) -> Self {
         Self {
             patience,
             lr_factor,
             lr_patience,
             min_learning_rate,
+            min_improvement,
             learning_rate,
             best: f64::INFINITY,
             best_epoch: 0,
+            reference: f64::INFINITY,
             since_best: 0,
             lr_wait: 0,
         }
@@ -61,13 +69,19 @@ impl Schedule {
 
     /// Records the monitored loss of `epoch`. A non-finite loss never improves.
     pub(crate) fn observe(&mut self, epoch: usize, loss: f64) -> Verdict {
-        if loss < self.best {
+        let improved = loss < self.best;
+        if improved {
             self.best = loss;
             self.best_epoch = epoch;
+        }
+        let margin = self.min_improvement * self.reference.abs();
+        if loss < self.reference && (self.reference.is_infinite() || self.reference - loss > margin)
+        {
+            self.reference = loss;
             self.since_best = 0;
             self.lr_wait = 0;
             return Verdict {
-                improved: true,
+                improved,
                 stop: false,
             };
         }
@@ -81,7 +95,7 @@ impl Schedule {
             self.lr_wait = 0;
         }
         Verdict {
-            improved: false,
+            improved,
             stop: self.since_best >= self.patience,
         }
     }
@@ -118,7 +132,7 @@ mod tests {
 
     #[test]
     fn plateau_halves_the_rate_then_patience_stops() {
-        let mut schedule = Schedule::new(0.01, 3, 0.5, 2, 0.003);
+        let mut schedule = Schedule::new(0.01, 3, 0.5, 2, 0.003, 0.0);
         assert!(schedule.observe(1, 2.0).improved);
         assert!(schedule.observe(2, 1.5).improved);
         let v = schedule.observe(3, 1.6);
@@ -130,11 +144,39 @@ mod tests {
         assert!(!v.improved && v.stop);
         assert_eq!(schedule.best_epoch(), 2);
         // The floor holds.
-        let mut schedule = Schedule::new(0.01, 10, 0.5, 1, 0.003);
+        let mut schedule = Schedule::new(0.01, 10, 0.5, 1, 0.003, 0.0);
         schedule.observe(1, 1.0);
         for epoch in 2..6 {
             schedule.observe(epoch, 2.0);
         }
         assert_eq!(schedule.learning_rate(), 0.003);
+    }
+
+    #[test]
+    fn small_gains_keep_their_weights_but_run_out_the_patience() {
+        // 1% of the reference: 2.0 → 1.99 is too small, 1.99 → 1.97 is enough (from 2.0).
+        let mut schedule = Schedule::new(0.01, 2, 0.5, 1, 0.0001, 0.01);
+        assert!(schedule.observe(1, 2.0).improved);
+        let v = schedule.observe(2, 1.99);
+        assert!(v.improved && !v.stop, "a better loss is kept");
+        assert_eq!(
+            schedule.learning_rate(),
+            0.005,
+            "but the epoch counts as flat"
+        );
+        let v = schedule.observe(3, 1.97);
+        assert!(v.improved && !v.stop);
+        assert_eq!(
+            schedule.learning_rate(),
+            0.005,
+            "1.5% below 2.0 resets the patience"
+        );
+        assert!(schedule.observe(4, 1.969).improved);
+        let v = schedule.observe(5, 1.968);
+        assert!(
+            v.improved && v.stop,
+            "two small gains in a row end training"
+        );
+        assert_eq!(schedule.best_epoch(), 5);
     }
 }

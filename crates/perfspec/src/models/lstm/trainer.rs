@@ -155,6 +155,7 @@ impl LstmTrainer {
             params.lr_factor,
             params.lr_patience,
             params.min_learning_rate,
+            params.min_improvement,
         );
         let mut trainer = Self {
             measure: data.measure,
