@@ -15,6 +15,7 @@ fn read(path: &str, options: &PrepareOptions) -> PreparedData {
 }
 
 /// The start of the PerfSPEC event sequence, deletecollection dropped (the dev data).
+#[allow(dead_code)] // Not every example reads it.
 pub fn dev_sequence() -> PreparedData {
     read(
         "sample_logs/events-dataset-dev.txt",

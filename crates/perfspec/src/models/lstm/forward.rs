@@ -86,7 +86,7 @@ impl Forward {
         let vocabulary = self.vocabulary_size();
         let hidden = self.weights.hidden_size();
         let gates = 4 * hidden;
-        if window == 0 || vocabulary == 0 || out.len() % vocabulary != 0 {
+        if window == 0 || vocabulary == 0 || !out.len().is_multiple_of(vocabulary) {
             return false;
         }
         let count = out.len() / vocabulary;
