@@ -136,6 +136,7 @@ mod tests {
 
     use super::*;
     use crate::models::lstm::matrix::Matrix;
+    use crate::models::lstm::test_values::{close, values};
 
     /// Columns `block·H .. (block+1)·H` of a `rows × 4H` matrix.
     fn gate_block(matrix: &Matrix, block: usize, hidden: usize) -> Matrix {
@@ -176,19 +177,6 @@ mod tests {
         lstm
     }
 
-    /// Values spread over [-scale, scale], varied enough that every gate saturates somewhere.
-    fn values(count: usize, seed: u32, scale: f32) -> Vec<f32> {
-        (0..count as u32)
-            .map(|i| {
-                let x = (i
-                    .wrapping_mul(2_654_435_761)
-                    .wrapping_add(seed.wrapping_mul(40_503)))
-                    % 10_007;
-                (x as f32 / 10_007.0 * 2.0 - 1.0) * scale
-            })
-            .collect()
-    }
-
     fn layer(input: usize, hidden: usize) -> LayerWeights {
         let matrix = |rows, cols, seed| Matrix {
             rows,
@@ -199,16 +187,6 @@ mod tests {
             input: matrix(input, 4 * hidden, 1),
             recurrent: matrix(hidden, 4 * hidden, 2),
             bias: values(4 * hidden, 3, 0.4),
-        }
-    }
-
-    fn close(name: &str, ours: &[f32], burns: &[f32]) {
-        assert_eq!(ours.len(), burns.len(), "{name}: sizes");
-        for (index, (a, b)) in ours.iter().zip(burns).enumerate() {
-            assert!(
-                (a - b).abs() <= 1e-5,
-                "{name}[{index}]: ours {a}, burn's {b}"
-            );
         }
     }
 

@@ -41,6 +41,17 @@ impl Matrix {
     }
 }
 
+/// The sum of each column of a row-major matrix `cols` wide (a bias's gradient from its output's).
+pub(crate) fn column_sums(data: &[f32], cols: usize) -> Vec<f32> {
+    let mut sums = vec![0.0f32; cols];
+    for row in data.chunks_exact(cols) {
+        for (sum, value) in sums.iter_mut().zip(row) {
+            *sum += value;
+        }
+    }
+    sums
+}
+
 pub(crate) fn check_finite(name: &str, values: &[f32]) -> Result<(), String> {
     match values.iter().position(|value| !value.is_finite()) {
         Some(at) => Err(format!("the LSTM's {name} has a non-finite value at {at}")),

@@ -32,6 +32,8 @@ mod schedule;
 mod sequence_kernels;
 mod sequence_op;
 mod tensors;
+#[cfg(test)]
+mod test_values;
 mod trainer;
 mod training_backend;
 mod weights;

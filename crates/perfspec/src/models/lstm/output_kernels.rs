@@ -7,6 +7,7 @@
 
 use super::activations::exp_clamped;
 use super::gemm::{multiply, View, ViewMut};
+use super::matrix::column_sums;
 
 /// The sizes of one call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -120,12 +121,7 @@ pub(crate) fn backward(
         View::rows(h, batch, hidden).transposed(),
         View::rows(&d_logits, batch, classes),
     );
-    let mut bias = vec![0.0f32; classes];
-    for row in d_logits.chunks_exact(classes) {
-        for (sum, value) in bias.iter_mut().zip(row) {
-            *sum += value;
-        }
-    }
+    let bias = column_sums(&d_logits, classes);
     let hidden_gradient = with_hidden.then(|| {
         let mut dh = vec![0.0f32; batch * hidden];
         multiply(

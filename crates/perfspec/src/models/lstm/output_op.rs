@@ -11,15 +11,14 @@
 use std::sync::Arc;
 
 use burn::backend::autodiff::checkpoint::base::Checkpointer;
-use burn::backend::autodiff::checkpoint::strategy::NoCheckpointing;
 use burn::backend::autodiff::grads::Gradients;
-use burn::backend::autodiff::ops::{Backward, Ops, OpsKind};
+use burn::backend::autodiff::ops::{Backward, Ops};
 use burn::backend::flex::FlexTensor;
 use burn::backend::Flex;
 use burn::tensor::Tensor;
 
 use super::output_kernels::{backward, forward, OutputForward, OutputShape};
-use super::training_backend::{contiguous, flex, primitive, values, Training};
+use super::training_backend::{contiguous, flex, primitive, record, values};
 
 #[derive(Debug)]
 struct OutputBackward;
@@ -95,24 +94,21 @@ pub(crate) fn output_cross_entropy(
         targets,
     );
     let output = flex(vec![computed.loss], [1]);
-    let prepared = OutputBackward
-        .prepare::<NoCheckpointing>([h.node(), w.node(), b.node()])
-        .compute_bound()
-        .stateful();
-    let output = match prepared {
-        OpsKind::Tracked(prep) => prep.finish(
-            Arc::new(Saved {
-                shape,
-                h: h_values,
-                w: w_values,
-                targets: targets.to_vec(),
-                forward: computed,
-            }),
-            output,
-        ),
-        OpsKind::UnTracked(prep) => prep.finish(output),
+    let state = || {
+        Arc::new(Saved {
+            shape,
+            h: h_values,
+            w: w_values,
+            targets: targets.to_vec(),
+            forward: computed,
+        })
     };
-    Some(Tensor::from_primitive::<Training>(output))
+    Some(record(
+        OutputBackward,
+        [h.node(), w.node(), b.node()],
+        state,
+        output,
+    ))
 }
 
 #[cfg(test)]
@@ -124,25 +120,7 @@ mod tests {
     use super::*;
     use crate::models::lstm::matrix::Matrix;
     use crate::models::lstm::tensors::{param1, param2, read_values};
-
-    fn values(count: usize, seed: u32, scale: f32) -> Vec<f32> {
-        (0..count as u32)
-            .map(|i| {
-                let x = (i.wrapping_mul(2_654_435_761) ^ seed.wrapping_mul(40_503)) % 10_007;
-                (x as f32 / 10_007.0 * 2.0 - 1.0) * scale
-            })
-            .collect()
-    }
-
-    fn close(name: &str, ours: &[f32], burns: &[f32]) {
-        assert_eq!(ours.len(), burns.len(), "{name}: sizes");
-        for (index, (a, b)) in ours.iter().zip(burns).enumerate() {
-            assert!(
-                (a - b).abs() <= 1e-5,
-                "{name}[{index}]: ours {a}, burn's {b}"
-            );
-        }
-    }
+    use crate::models::lstm::test_values::{close, values};
 
     #[test]
     fn loss_and_gradients_match_burns_linear_and_cross_entropy() {

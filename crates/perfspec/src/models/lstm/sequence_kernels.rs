@@ -10,6 +10,7 @@
 
 use super::activations::{sigmoid_in_place, tanh_in_place};
 use super::gemm::{multiply, View, ViewMut};
+use super::matrix::column_sums;
 
 /// The sizes of one call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -230,12 +231,7 @@ pub(crate) fn backward(
         View::rows(x, rows, input).transposed(),
         View::rows(&d_gates, rows, width),
     );
-    let mut bias = vec![0.0f32; width];
-    for row in d_gates.chunks_exact(width) {
-        for (sum, value) in bias.iter_mut().zip(row) {
-            *sum += value;
-        }
-    }
+    let bias = column_sums(&d_gates, width);
     let input_gradient = with_input.then(|| {
         let mut dx = vec![0.0f32; rows * input];
         multiply(

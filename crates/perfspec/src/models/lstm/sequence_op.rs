@@ -15,15 +15,14 @@
 use std::sync::Arc;
 
 use burn::backend::autodiff::checkpoint::base::Checkpointer;
-use burn::backend::autodiff::checkpoint::strategy::NoCheckpointing;
 use burn::backend::autodiff::grads::Gradients;
-use burn::backend::autodiff::ops::{Backward, Ops, OpsKind};
+use burn::backend::autodiff::ops::{Backward, Ops};
 use burn::backend::flex::FlexTensor;
 use burn::backend::Flex;
 use burn::tensor::Tensor;
 
 use super::sequence_kernels::{backward, forward, SequenceForward, SequenceShape};
-use super::training_backend::{contiguous, flex, primitive, values, Training};
+use super::training_backend::{contiguous, flex, primitive, record, values};
 
 /// The node's backward pass.
 #[derive(Debug)]
@@ -108,22 +107,19 @@ pub(crate) fn lstm_sequence(
         values(&b_values),
     );
     let output = flex(computed.outputs.clone(), [batch, window, hidden]);
-    let prepared = SequenceBackward
-        .prepare::<NoCheckpointing>([x.node(), w.node(), u.node(), b.node()])
-        .compute_bound()
-        .stateful();
-    let output = match prepared {
-        OpsKind::Tracked(prep) => prep.finish(
-            Arc::new(Saved {
-                shape,
-                x: x_values,
-                w: w_values,
-                u: u_values,
-                forward: computed,
-            }),
-            output,
-        ),
-        OpsKind::UnTracked(prep) => prep.finish(output),
+    let state = || {
+        Arc::new(Saved {
+            shape,
+            x: x_values,
+            w: w_values,
+            u: u_values,
+            forward: computed,
+        })
     };
-    Some(Tensor::from_primitive::<Training>(output))
+    Some(record(
+        SequenceBackward,
+        [x.node(), w.node(), u.node(), b.node()],
+        state,
+        output,
+    ))
 }
