@@ -109,7 +109,7 @@ async function main() {
     console.log('|---|---|---|---|---|---|---|---|');
     for (const row of results.rows) {
       console.log(
-        `| ${row.approach} | ${row.window} | ${row.train_windows} | ${fit(row.fit_seconds)} | ${micros(row.infer_seconds_median)} µs | ${micros(row.infer_seconds_p99)} µs | ${(row.top1 * 100).toFixed(1)}% | ${(row.topk * 100).toFixed(1)}% |`,
+        `| ${row.approach} | ${row.window} | ${row.train_windows} | ${fit(row.fit_seconds)}${row.epochs_run ? ` (${row.epochs_run} epochs)` : ''} | ${micros(row.infer_seconds_median)} µs | ${micros(row.infer_seconds_p99)} µs | ${(row.top1 * 100).toFixed(1)}% | ${(row.topk * 100).toFixed(1)}% |`,
       );
     }
   } finally {
