@@ -71,11 +71,35 @@ impl<'a> ViewMut<'a> {
 }
 
 /// The index one past the last element a view touches (0 for an empty view).
-fn extent(offset: usize, rows: usize, cols: usize, row_stride: usize, col_stride: usize) -> usize {
+fn end(offset: usize, rows: usize, cols: usize, row_stride: usize, col_stride: usize) -> usize {
     if rows == 0 || cols == 0 {
         return 0;
     }
     offset + (rows - 1) * row_stride + (cols - 1) * col_stride + 1
+}
+
+impl View<'_> {
+    fn end(&self) -> usize {
+        end(
+            self.offset,
+            self.rows,
+            self.cols,
+            self.row_stride,
+            self.col_stride,
+        )
+    }
+}
+
+impl ViewMut<'_> {
+    fn end(&self) -> usize {
+        end(
+            self.offset,
+            self.rows,
+            self.cols,
+            self.row_stride,
+            self.col_stride,
+        )
+    }
 }
 
 /// `dst = lhs · rhs`, or `dst += lhs · rhs` with `accumulate`.
@@ -94,45 +118,12 @@ pub(crate) fn multiply(dst: ViewMut<'_>, accumulate: bool, lhs: View<'_>, rhs: V
         dst.rows,
         dst.cols
     );
-    for (name, view_extent, len) in [
-        (
-            "lhs",
-            extent(
-                lhs.offset,
-                lhs.rows,
-                lhs.cols,
-                lhs.row_stride,
-                lhs.col_stride,
-            ),
-            lhs.data.len(),
-        ),
-        (
-            "rhs",
-            extent(
-                rhs.offset,
-                rhs.rows,
-                rhs.cols,
-                rhs.row_stride,
-                rhs.col_stride,
-            ),
-            rhs.data.len(),
-        ),
-        (
-            "dst",
-            extent(
-                dst.offset,
-                dst.rows,
-                dst.cols,
-                dst.row_stride,
-                dst.col_stride,
-            ),
-            dst.data.len(),
-        ),
+    for (name, view_end, len) in [
+        ("lhs", lhs.end(), lhs.data.len()),
+        ("rhs", rhs.end(), rhs.data.len()),
+        ("dst", dst.end(), dst.data.len()),
     ] {
-        assert!(
-            view_extent <= len,
-            "gemm {name} reaches {view_extent} of {len}"
-        );
+        assert!(view_end <= len, "gemm {name} reaches {view_end} of {len}");
     }
     if dst.rows == 0 || dst.cols == 0 {
         return;
@@ -205,7 +196,7 @@ mod tests {
             row_stride: 18,
             col_stride: 1,
         };
-        // The transpose of a 6 × 8 matrix's first four columns... read as 4 × 6 → take 4 × 5.
+        // Read column-wise: element (k, c) is b[k + 8c].
         let rhs = View {
             data: &b,
             offset: 0,
