@@ -1382,7 +1382,7 @@ async function responsiveness(page) {
   await configure(page, { models: ['ngram'], windows: '1' });
   await loadSample(page);
   // Enough epochs for several seconds of training; patience as long, so that none stops early.
-  await configure(page, { models: ['lstm'], windows: '1,2', lstm: { epochs: 12, patience: 12 } });
+  await configure(page, { models: ['lstm'], windows: '1,2', lstm: { epochs: 40, patience: 40 } });
   const started = await page.evaluate(() => performance.now());
   await page.click('[data-testid=train]');
   await waitIdle(page);
