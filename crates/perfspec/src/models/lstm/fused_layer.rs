@@ -13,9 +13,9 @@
 
 use burn::module::{Module, Param};
 use burn::tensor::activation::sigmoid;
-use burn::tensor::{Device, Tensor, TensorData};
+use burn::tensor::{Device, Int, Tensor, TensorData};
 
-use super::sequence_op::lstm_sequence;
+use super::sequence_op::{lstm_embedded_sequence, lstm_sequence};
 use super::tensors::{param1, param2, read, read_values};
 use super::weights::LayerWeights;
 
@@ -78,6 +78,42 @@ impl FusedLstmLayer {
                 return (outputs.then_some(states), last);
             }
         }
+        self.composed(sequence, outputs)
+    }
+
+    /// [`Self::forward`] over the rows of `embedding` (`[vocabulary, input]`) that `ids` name
+    /// (`[batch, window]` row-major): a first layer and the embedding lookup before it. On the
+    /// training device one node that projects each distinct id once (`sequence_op`); elsewhere
+    /// burn's lookup and operations.
+    pub(crate) fn forward_embedded(
+        &self,
+        embedding: &Tensor<2>,
+        ids: &[u32],
+        window: usize,
+        outputs: bool,
+    ) -> (Option<Tensor<3>>, Tensor<2>) {
+        let batch = ids.len() / window.max(1);
+        if window > 0 {
+            let fused = lstm_embedded_sequence(
+                embedding,
+                ids,
+                window,
+                &self.input.val(),
+                &self.recurrent.val(),
+                &self.bias.val(),
+            );
+            if let Some(states) = fused {
+                let last = states
+                    .clone()
+                    .narrow(1, window - 1, 1)
+                    .reshape([batch, self.hidden()]);
+                return (outputs.then_some(states), last);
+            }
+        }
+        let device = embedding.device();
+        let ids: Vec<i64> = ids.iter().map(|&id| i64::from(id)).collect();
+        let ids = Tensor::<2, Int>::from_data(TensorData::new(ids, [batch, window]), &device);
+        let sequence = burn::tensor::module::embedding(embedding.clone(), ids);
         self.composed(sequence, outputs)
     }
 
@@ -319,6 +355,105 @@ mod tests {
                 })
                 .collect();
             close("bias gradient", &our_weights[2], &bias);
+        }
+    }
+
+    /// The embedded node (the lookup and the layer in one, projecting each distinct id once and
+    /// sharing the first step of windows that start alike) against burn's embedding lookup
+    /// followed by the composed layer: outputs, and the gradients of the embedding (zero on the
+    /// rows no step reads), weights and bias, for windows of 1, 2 and 4.
+    #[test]
+    fn the_embedded_node_matches_burns_lookup_then_the_layer() {
+        let (vocabulary, input, hidden) = (7, 5, 6);
+        // Ids repeat within and across windows, and windows start alike at every length; 3 and
+        // 4 are never read.
+        let ids: [u32; 12] = [0, 2, 2, 5, 0, 0, 6, 6, 2, 5, 5, 1];
+        let weights = layer(input, hidden);
+        let device = Device::flex().autodiff();
+        let table = Matrix {
+            rows: vocabulary,
+            cols: input,
+            data: values(vocabulary * input, 17, 1.5),
+        };
+        for window in [1, 2, 4] {
+            let batch = ids.len() / window;
+            let output_weights = Tensor::<3>::from_data(
+                TensorData::new(
+                    values(batch * window * hidden, 11, 1.0),
+                    [batch, window, hidden],
+                ),
+                &device,
+            );
+            let last_weights = Tensor::<2>::from_data(
+                TensorData::new(values(batch * hidden, 13, 1.0), [batch, hidden]),
+                &device,
+            );
+            // Outputs, last state, then the gradients of the embedding, the input and recurrent
+            // weights and the bias.
+            let run = |embedded: bool| -> Vec<Vec<f32>> {
+                let layer = FusedLstmLayer::from_weights(&weights, &device);
+                let embedding = param2(&table, &device).val();
+                let (outputs, last) = if embedded {
+                    assert!(
+                        lstm_embedded_sequence(
+                            &embedding,
+                            &ids,
+                            window,
+                            &layer.input.val(),
+                            &layer.recurrent.val(),
+                            &layer.bias.val()
+                        )
+                        .is_some(),
+                        "the training device runs the embedded node"
+                    );
+                    layer.forward_embedded(&embedding, &ids, window, true)
+                } else {
+                    let ids: Vec<i64> = ids.iter().map(|&id| i64::from(id)).collect();
+                    let ids =
+                        Tensor::<2, Int>::from_data(TensorData::new(ids, [batch, window]), &device);
+                    layer.composed(
+                        burn::tensor::module::embedding(embedding.clone(), ids),
+                        true,
+                    )
+                };
+                let outputs = outputs.expect("outputs were asked for");
+                let mut found = vec![as_values(outputs.clone()), as_values(last.clone())];
+                let loss =
+                    (outputs * output_weights.clone()).sum() + (last * last_weights.clone()).sum();
+                let grads = loss.backward();
+                found.push(as_values(embedding.grad(&grads).expect("embedding")));
+                found.push(as_values(layer.input.val().grad(&grads).expect("weights")));
+                // A window of 1 has no recurrent product: no gradient is zero.
+                found.push(
+                    layer
+                        .recurrent
+                        .val()
+                        .grad(&grads)
+                        .map_or_else(|| vec![0.0; hidden * 4 * hidden], as_values),
+                );
+                found.push(as_values(layer.bias.val().grad(&grads).expect("bias")));
+                found
+            };
+            let (ours, reference) = (run(true), run(false));
+            let names = [
+                "outputs",
+                "last state",
+                "embedding",
+                "input weights",
+                "recurrent",
+                "bias",
+            ];
+            for ((name, ours), reference) in names.iter().zip(&ours).zip(&reference) {
+                close(&format!("window {window}: {name}"), ours, reference);
+            }
+            for unread in [3, 4] {
+                assert!(
+                    ours[2][unread * input..(unread + 1) * input]
+                        .iter()
+                        .all(|&g| g == 0.0),
+                    "embedding row {unread} is read by no step"
+                );
+            }
         }
     }
 

@@ -121,13 +121,15 @@ impl LstmNet {
         output.forward(self.last_hidden(embedding.forward(contexts), masks))
     }
 
-    /// The mean cross-entropy (`[1]`) of the type output for contexts `[batch, window]` against
-    /// `targets` (one per context), `masks` during training: one hand-written node for the
-    /// output layer and its loss on the training device (`output_op`), burn's `Linear` and
-    /// `cross_entropy` elsewhere. For the type output only.
+    /// The mean cross-entropy (`[1]`) of the type output for contexts `ids` (`[batch, window]`
+    /// row-major) against `targets` (one per context), `masks` during training. On the training
+    /// device the embedding lookup and the first layer are one hand-written node
+    /// ([`FusedLstmLayer::forward_embedded`]), and so are the output layer and its loss
+    /// (`output_op`); burn's operations elsewhere. For the type output only.
     pub(crate) fn type_loss(
         &self,
-        contexts: Tensor<2, Int>,
+        ids: &[u32],
+        window: usize,
         targets: &[u32],
         masks: Option<&DropoutMasks>,
         cross_entropy: &CrossEntropyLoss,
@@ -136,8 +138,14 @@ impl LstmNet {
             (Some(embedding), Some(output)) => (embedding, output),
             _ => unreachable!("called on a network of the type output"),
         };
-        let device = contexts.device();
-        let h = self.last_hidden(embedding.forward(contexts), masks);
+        let device = embedding.weight.device();
+        let first = self.first_layer().forward_embedded(
+            &embedding.weight.val(),
+            ids,
+            window,
+            self.layers.len() > 1,
+        );
+        let h = self.above_first(first, masks);
         if let Some(bias) = &output.bias {
             if let Some(loss) = output_cross_entropy(&h, &output.weight.val(), &bias.val(), targets)
             {
@@ -154,24 +162,38 @@ impl LstmNet {
     /// window, embedding]`, dropped out by `masks` during training.
     pub(crate) fn last_hidden(
         &self,
-        mut sequence: Tensor<3>,
+        sequence: Tensor<3>,
+        masks: Option<&DropoutMasks>,
+    ) -> Tensor<2> {
+        let first = self.first_layer().forward(sequence, self.layers.len() > 1);
+        self.above_first(first, masks)
+    }
+
+    fn first_layer(&self) -> &FusedLstmLayer {
+        self.layers
+            .first()
+            .unwrap_or_else(|| unreachable!("at least one layer"))
+    }
+
+    /// The last layer's final hidden state from the first layer's result (its every state when
+    /// there are more layers, and its last), dropped out by `masks` during training.
+    fn above_first(
+        &self,
+        first: (Option<Tensor<3>>, Tensor<2>),
         masks: Option<&DropoutMasks>,
     ) -> Tensor<2> {
         let last = self.layers.len() - 1;
-        let mut hidden = None;
-        for (index, layer) in self.layers.iter().enumerate() {
-            let (outputs, state) = layer.forward(sequence.clone(), index != last);
-            match outputs {
-                Some(outputs) => {
-                    sequence = match masks {
-                        Some(masks) => outputs * masks.between[index].clone(),
-                        None => outputs,
-                    };
-                }
-                None => hidden = Some(state),
-            }
+        let (mut outputs, mut hidden) = first;
+        for (index, layer) in self.layers.iter().enumerate().skip(1) {
+            let below = outputs
+                .take()
+                .unwrap_or_else(|| unreachable!("every layer below the last gives its states"));
+            let below = match masks {
+                Some(masks) => below * masks.between[index - 1].clone(),
+                None => below,
+            };
+            (outputs, hidden) = layer.forward(below, index != last);
         }
-        let hidden = hidden.unwrap_or_else(|| unreachable!("at least one layer"));
         match masks {
             Some(masks) => hidden * masks.output.clone(),
             None => hidden,

@@ -21,18 +21,42 @@ use burn::backend::flex::FlexTensor;
 use burn::backend::Flex;
 use burn::tensor::Tensor;
 
-use super::sequence_kernels::{backward, forward, SequenceForward, SequenceShape};
+use super::sequence_kernels::{backward, forward, SequenceForward, SequenceInput, SequenceShape};
 use super::training_backend::{contiguous, flex, primitive, record, values};
 
 /// The node's backward pass.
 #[derive(Debug)]
 struct SequenceBackward;
 
+/// The layer's input as the backward pass needs it.
+#[derive(Debug)]
+enum SavedInput {
+    /// `x` itself, `[batch, window, input]`.
+    Rows(FlexTensor),
+    /// The embedding rows the batch read (`table`, `[used.len(), input]`), which row each step
+    /// read (`index`), the embedding ids of those rows (`used`) and the embedding's size.
+    Embedded {
+        table: Vec<f32>,
+        index: Vec<u32>,
+        used: Vec<u32>,
+        vocabulary: usize,
+    },
+}
+
+impl SavedInput {
+    fn kernel_input(&self) -> SequenceInput<'_> {
+        match self {
+            Self::Rows(x) => SequenceInput::Rows(values(x)),
+            Self::Embedded { table, index, .. } => SequenceInput::Embedded { table, index },
+        }
+    }
+}
+
 /// What the backward pass needs: the inputs as they were and the forward pass's activations.
 #[derive(Debug)]
 struct Saved {
     shape: SequenceShape,
-    x: FlexTensor,
+    input: SavedInput,
     w: FlexTensor,
     u: FlexTensor,
     forward: SequenceForward,
@@ -45,22 +69,33 @@ impl Backward<Flex, 4> for SequenceBackward {
         let saved = ops.state;
         let shape = saved.shape;
         let d_outputs = grads.consume::<Flex>(&ops.node).to_contiguous();
-        let [x_node, w_node, u_node, b_node] = ops.parents;
+        let [input_node, w_node, u_node, b_node] = ops.parents;
         let gradients = backward(
             shape,
-            values(&saved.x),
+            saved.input.kernel_input(),
             values(&saved.w),
             values(&saved.u),
             &saved.forward,
             values(&d_outputs),
-            x_node.is_some(),
+            input_node.is_some(),
         );
         let gates = 4 * shape.hidden;
-        if let (Some(node), Some(input)) = (x_node, gradients.input) {
-            grads.register::<Flex>(
-                node.id,
-                flex(input, [shape.batch, shape.window, shape.input]),
-            );
+        if let (Some(node), Some(input)) = (input_node, gradients.input) {
+            let gradient = match &saved.input {
+                SavedInput::Rows(_) => flex(input, [shape.batch, shape.window, shape.input]),
+                SavedInput::Embedded {
+                    used, vocabulary, ..
+                } => {
+                    // The rows no step read get no gradient.
+                    let mut full = vec![0.0f32; vocabulary * shape.input];
+                    for (&id, row) in used.iter().zip(input.chunks_exact(shape.input.max(1))) {
+                        let at = id as usize * shape.input;
+                        full[at..at + shape.input].copy_from_slice(row);
+                    }
+                    flex(full, [*vocabulary, shape.input])
+                }
+            };
+            grads.register::<Flex>(node.id, gradient);
         }
         if let Some(node) = w_node {
             grads.register::<Flex>(node.id, flex(gradients.input_weights, [shape.input, gates]));
@@ -85,32 +120,91 @@ pub(crate) fn lstm_sequence(
     b: &Tensor<1>,
 ) -> Option<Tensor<3>> {
     let [batch, window, input] = x.dims();
-    let hidden = u.dims()[0];
-    let (x, w, u, b) = (primitive(x)?, primitive(w)?, primitive(u)?, primitive(b)?);
-    let (x_values, w_values, u_values, b_values) = (
-        contiguous(&x)?,
-        contiguous(&w)?,
-        contiguous(&u)?,
-        contiguous(&b)?,
-    );
+    let x = primitive(x)?;
+    let x_values = contiguous(&x)?;
     let shape = SequenceShape {
         batch,
         window,
         input,
-        hidden,
+        hidden: u.dims()[0],
     };
+    run(shape, x.node(), SavedInput::Rows(x_values), w, u, b)
+}
+
+/// [`lstm_sequence`] over the rows of `embedding` (`[vocabulary, input]`) that `ids` name
+/// (`[batch, window]` row-major, each below `vocabulary`): the layer and the embedding lookup in
+/// front of it as one node, whose input projection and input-side gradients go through the
+/// distinct ids only (`sequence_kernels`).
+pub(crate) fn lstm_embedded_sequence(
+    embedding: &Tensor<2>,
+    ids: &[u32],
+    window: usize,
+    w: &Tensor<2>,
+    u: &Tensor<2>,
+    b: &Tensor<1>,
+) -> Option<Tensor<3>> {
+    let [vocabulary, input] = embedding.dims();
+    let embedding = primitive(embedding)?;
+    let embedding_values = contiguous(&embedding)?;
+    let rows = values(&embedding_values);
+    // Each id's row in the table, in order of first appearance.
+    let mut row_of = vec![u32::MAX; vocabulary];
+    let mut used = Vec::new();
+    let mut table = Vec::new();
+    let index = ids
+        .iter()
+        .map(|&id| {
+            let slot = &mut row_of[id as usize];
+            if *slot == u32::MAX {
+                *slot = used.len() as u32;
+                used.push(id);
+                let at = id as usize * input;
+                table.extend_from_slice(&rows[at..at + input]);
+            }
+            *slot
+        })
+        .collect();
+    let shape = SequenceShape {
+        batch: ids.len() / window.max(1),
+        window,
+        input,
+        hidden: u.dims()[0],
+    };
+    let saved = SavedInput::Embedded {
+        table,
+        index,
+        used,
+        vocabulary,
+    };
+    run(shape, embedding.node(), saved, w, u, b)
+}
+
+/// The forward pass over `input` (whose autodiff node is `input_node`), recorded as one node.
+fn run(
+    shape: SequenceShape,
+    input_node: burn::backend::autodiff::ops::NodeGuard,
+    input: SavedInput,
+    w: &Tensor<2>,
+    u: &Tensor<2>,
+    b: &Tensor<1>,
+) -> Option<Tensor<3>> {
+    let (w, u, b) = (primitive(w)?, primitive(u)?, primitive(b)?);
+    let (w_values, u_values, b_values) = (contiguous(&w)?, contiguous(&u)?, contiguous(&b)?);
     let computed = forward(
         shape,
-        values(&x_values),
+        input.kernel_input(),
         values(&w_values),
         values(&u_values),
         values(&b_values),
     );
-    let output = flex(computed.outputs.clone(), [batch, window, hidden]);
+    let output = flex(
+        computed.outputs.clone(),
+        [shape.batch, shape.window, shape.hidden],
+    );
     let state = || {
         Arc::new(Saved {
             shape,
-            x: x_values,
+            input,
             w: w_values,
             u: u_values,
             forward: computed,
@@ -118,7 +212,7 @@ pub(crate) fn lstm_sequence(
     };
     Some(record(
         SequenceBackward,
-        [x.node(), w.node(), u.node(), b.node()],
+        [input_node, w.node(), u.node(), b.node()],
         state,
         output,
     ))

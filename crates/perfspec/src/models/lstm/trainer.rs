@@ -19,7 +19,7 @@
 
 use burn::nn::loss::{CrossEntropyLoss, CrossEntropyLossConfig};
 use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
-use burn::tensor::{Device, Int, Tensor, TensorData};
+use burn::tensor::{Device, Tensor, TensorData};
 use rand::rngs::ChaCha8Rng;
 use rand::{RngExt, SeedableRng};
 
@@ -296,14 +296,10 @@ impl LstmTrainer {
                 let mut targets = Vec::with_capacity(size);
                 for &index in &self.order[start..end] {
                     let index = index as usize;
-                    contexts.extend(self.train.context(index).iter().map(|&id| i64::from(id)));
+                    contexts.extend_from_slice(self.train.context(index));
                     targets.push(self.train.target(index));
                 }
-                let contexts = Tensor::<2, Int>::from_data(
-                    TensorData::new(contexts, [size, window]),
-                    &self.device,
-                );
-                net.type_loss(contexts, &targets, masks.as_ref(), &self.loss)
+                net.type_loss(&contexts, window, &targets, masks.as_ref(), &self.loss)
             }
         };
         let value = f64::from(loss.clone().into_scalar::<f32>());
