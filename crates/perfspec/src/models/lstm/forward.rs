@@ -15,9 +15,12 @@
 //! P     = softmax(h_last·W_out + b_out)
 //! ```
 //!
-//! One exact rewrite is precomputed: the first layer's input product of an embedding row,
-//! `embedding[t]·W_x + b`, is a lookup table over event types (`V × 4H`), since an embedding
-//! lookup followed by a linear map is a lookup in their product. Dropout is off at inference.
+//! Exact rewrites are precomputed as tables over event types: the first layer's input product of
+//! an embedding row, `embedding[t]·W_x + b` (`V × 4H`), since an embedding lookup followed by a
+//! linear map is a lookup in their product; and, since the first step starts from the zero
+//! state, the first layer's state after a first event `t` (`V × 2H`) and the recurrent term it
+//! gives the second step, `h₁(t)·W_h` (`V × 4H`). A context of two events then costs no
+//! recurrent product. Dropout is off at inference.
 //!
 //! With the factorised output the LSTM part is the same (its type table is built from the verb
 //! and resource embeddings) and the last hidden state goes to the heads of
@@ -27,32 +30,83 @@ use super::activations::{exp_clamped, sigmoid_in_place, tanh_in_place};
 use super::gemm::{multiply, View, ViewMut};
 use super::weights::LstmWeights;
 
-/// The weights and the first layer's input table, ready to predict.
+/// The weights and the first layer's tables, ready to predict.
 #[derive(Debug, Clone)]
 pub(crate) struct Forward {
     weights: LstmWeights,
     /// `V × 4H`: `embedding[t] · layers[0].input + layers[0].bias`.
     first_input: Vec<f32>,
+    /// `V × 2H`: the first layer's `h`, then `c`, after a first event `t` from the zero state.
+    first_state: Vec<f32>,
+    /// `V × 4H`: that `h` times `layers[0].recurrent`, the second step's recurrent term.
+    second_recurrent: Vec<f32>,
 }
 
 impl Forward {
     /// Takes weights already checked ([`LstmWeights::check`]).
     pub(crate) fn new(weights: LstmWeights) -> Self {
-        let gates = 4 * weights.hidden_size();
+        let hidden = weights.hidden_size();
+        let gates = 4 * hidden;
+        let vocabulary = weights.vocabulary_size();
         let first = &weights.layers[0];
-        let mut first_input = Vec::with_capacity(weights.vocabulary_size() * gates);
-        for event in 0..weights.vocabulary_size() {
-            let start = first_input.len();
+        let mut first_input = Vec::with_capacity(vocabulary * gates);
+        for _ in 0..vocabulary {
             first_input.extend_from_slice(&first.bias);
-            add_product(
-                weights.embedding.row(event),
-                &first.input.data,
-                &mut first_input[start..],
-            );
         }
+        multiply(
+            ViewMut::rows(&mut first_input, vocabulary, gates),
+            true,
+            View::rows(&weights.embedding.data, vocabulary, first.input.rows),
+            View::rows(&first.input.data, first.input.rows, gates),
+        );
+        let mut first_state = vec![0.0f32; vocabulary * 2 * hidden];
+        let mut scratch = vec![0.0f32; gates];
+        for (state, input) in first_state
+            .chunks_exact_mut(2 * hidden)
+            .zip(first_input.chunks_exact(gates))
+        {
+            scratch.copy_from_slice(input);
+            let (h, c) = state.split_at_mut(hidden);
+            cell(&mut scratch, h, c);
+        }
+        let mut second_recurrent = vec![0.0f32; vocabulary * gates];
+        multiply(
+            ViewMut::rows(&mut second_recurrent, vocabulary, gates),
+            false,
+            View {
+                data: &first_state,
+                offset: 0,
+                rows: vocabulary,
+                cols: hidden,
+                row_stride: 2 * hidden,
+                col_stride: 1,
+            },
+            View::rows(&first.recurrent.data, hidden, gates),
+        );
         Self {
             weights,
             first_input,
+            first_state,
+            second_recurrent,
+        }
+    }
+
+    /// The first layer's `h` and `c` after a first event `event` from the zero state.
+    fn first_state(&self, event: usize) -> (&[f32], &[f32]) {
+        let hidden = self.weights.hidden_size();
+        self.first_state[event * 2 * hidden..(event + 1) * 2 * hidden].split_at(hidden)
+    }
+
+    /// The first layer's gates at the second step, before activation: `event`'s input term and
+    /// the recurrent term of a first event `first`.
+    fn second_gates(&self, first: usize, event: usize, gates: &mut [f32]) {
+        let width = gates.len();
+        gates.copy_from_slice(&self.first_input[event * width..(event + 1) * width]);
+        for (gate, term) in gates
+            .iter_mut()
+            .zip(&self.second_recurrent[first * width..(first + 1) * width])
+        {
+            *gate += term;
         }
     }
 
@@ -103,10 +157,32 @@ impl Forward {
             for (index, layer) in self.weights.layers.iter().enumerate() {
                 let (below, state) = h.split_at_mut(index * count * hidden);
                 let h_layer = &mut state[..count * hidden];
+                let c_layer = &mut c[index * count * hidden..][..count * hidden];
+                let event = |row: usize, step: usize| contexts[row * window + step] as usize;
+                if index == 0 && step < 2 {
+                    // The first layer's first two steps come from its tables.
+                    for (row, ((chunk, h_row), c_row)) in step_gates
+                        .chunks_exact_mut(gates)
+                        .zip(h_layer.chunks_exact_mut(hidden))
+                        .zip(c_layer.chunks_exact_mut(hidden))
+                        .enumerate()
+                    {
+                        if step == 0 {
+                            let (h_first, c_first) = self.first_state(event(row, 0));
+                            h_row.copy_from_slice(h_first);
+                            c_row.copy_from_slice(c_first);
+                        } else {
+                            self.second_gates(event(row, 0), event(row, 1), chunk);
+                            cell(chunk, h_row, c_row);
+                        }
+                    }
+                    continue;
+                }
                 if index == 0 {
                     for (row, chunk) in step_gates.chunks_exact_mut(gates).enumerate() {
-                        let event = contexts[row * window + step] as usize;
-                        chunk.copy_from_slice(&self.first_input[event * gates..][..gates]);
+                        chunk.copy_from_slice(
+                            &self.first_input[event(row, step) * gates..][..gates],
+                        );
                     }
                 } else {
                     for chunk in step_gates.chunks_exact_mut(gates) {
@@ -128,7 +204,6 @@ impl Forward {
                         View::rows(&layer.recurrent.data, hidden, gates),
                     );
                 }
-                let c_layer = &mut c[index * count * hidden..][..count * hidden];
                 for ((chunk, h_row), c_row) in step_gates
                     .chunks_exact_mut(gates)
                     .zip(h_layer.chunks_exact_mut(hidden))
@@ -189,14 +264,31 @@ impl Forward {
         let mut scratch = vec![0.0f32; 2 * layers * hidden + 4 * hidden + extra];
         let (states, rest) = scratch.split_at_mut(2 * layers * hidden);
         let (gates, extra) = rest.split_at_mut(4 * hidden);
+        // The events read so far (those inside the vocabulary), the first of them.
+        let mut read = 0usize;
+        let mut first = 0usize;
         for &event in context {
             let event = event as usize;
             if event >= vocabulary {
                 continue;
             }
+            read += 1;
             for (index, layer) in self.weights.layers.iter().enumerate() {
                 let (below, state) = states.split_at_mut(2 * index * hidden);
                 let (h, c) = state[..2 * hidden].split_at_mut(hidden);
+                if index == 0 && read <= 2 {
+                    // The first layer's first two steps come from its tables.
+                    if read == 1 {
+                        first = event;
+                        let (h_first, c_first) = self.first_state(event);
+                        h.copy_from_slice(h_first);
+                        c.copy_from_slice(c_first);
+                    } else {
+                        self.second_gates(first, event, gates);
+                        cell(gates, h, c);
+                    }
+                    continue;
+                }
                 if index == 0 {
                     gates.copy_from_slice(&self.first_input[event * 4 * hidden..][..4 * hidden]);
                 } else {

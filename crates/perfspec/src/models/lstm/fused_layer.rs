@@ -62,7 +62,7 @@ impl FusedLstmLayer {
         sequence: Tensor<3>,
         outputs: bool,
     ) -> (Option<Tensor<3>>, Tensor<2>) {
-        let [batch, window, _] = sequence.dims();
+        let window = sequence.dims()[1];
         if window > 0 {
             let fused = lstm_sequence(
                 &sequence,
@@ -71,11 +71,7 @@ impl FusedLstmLayer {
                 &self.bias.val(),
             );
             if let Some(states) = fused {
-                let last = states
-                    .clone()
-                    .narrow(1, window - 1, 1)
-                    .reshape([batch, self.hidden()]);
-                return (outputs.then_some(states), last);
+                return Self::with_last(states, outputs);
             }
         }
         self.composed(sequence, outputs)
@@ -103,11 +99,7 @@ impl FusedLstmLayer {
                 &self.bias.val(),
             );
             if let Some(states) = fused {
-                let last = states
-                    .clone()
-                    .narrow(1, window - 1, 1)
-                    .reshape([batch, self.hidden()]);
-                return (outputs.then_some(states), last);
+                return Self::with_last(states, outputs);
             }
         }
         let device = embedding.device();
@@ -115,6 +107,17 @@ impl FusedLstmLayer {
         let ids = Tensor::<2, Int>::from_data(TensorData::new(ids, [batch, window]), &device);
         let sequence = burn::tensor::module::embedding(embedding.clone(), ids);
         self.composed(sequence, outputs)
+    }
+
+    /// Every step's hidden state `states` (`[batch, window, hidden]`, `window` > 0) when
+    /// `outputs`, and the last one.
+    fn with_last(states: Tensor<3>, outputs: bool) -> (Option<Tensor<3>>, Tensor<2>) {
+        let [batch, window, hidden] = states.dims();
+        let last = states
+            .clone()
+            .narrow(1, window - 1, 1)
+            .reshape([batch, hidden]);
+        (outputs.then_some(states), last)
     }
 
     /// [`Self::forward`] composed from burn's operations, on any device.
