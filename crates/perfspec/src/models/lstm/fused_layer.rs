@@ -229,6 +229,25 @@ mod tests {
         }
     }
 
+    /// A loss that weighs every output and the last state differently, so that each gradient
+    /// path is exercised; the same weights for the same shapes.
+    fn weighted_loss(outputs: Tensor<3>, last: Tensor<2>) -> Tensor<1> {
+        let [batch, window, hidden] = outputs.dims();
+        let device = outputs.device();
+        let output_weights = Tensor::<3>::from_data(
+            TensorData::new(
+                values(batch * window * hidden, 11, 1.0),
+                [batch, window, hidden],
+            ),
+            &device,
+        );
+        let last_weights = Tensor::<2>::from_data(
+            TensorData::new(values(batch * hidden, 13, 1.0), [batch, hidden]),
+            &device,
+        );
+        (outputs * output_weights).sum() + (last * last_weights).sum()
+    }
+
     fn as_values<const D: usize>(tensor: Tensor<D>) -> Vec<f32> {
         read_values(tensor.into_data())
     }
@@ -246,19 +265,6 @@ mod tests {
             )
             .require_grad()
         };
-        // A loss that weighs every output and the last state differently, so that each
-        // gradient path is exercised.
-        let output_weights = Tensor::<3>::from_data(
-            TensorData::new(
-                values(batch * window * hidden, 11, 1.0),
-                [batch, window, hidden],
-            ),
-            &device,
-        );
-        let last_weights = Tensor::<2>::from_data(
-            TensorData::new(values(batch * hidden, 13, 1.0), [batch, hidden]),
-            &device,
-        );
 
         let ours = FusedLstmLayer::from_weights(&weights, &device);
         assert!(
@@ -281,8 +287,7 @@ mod tests {
             let outputs = outputs.expect("outputs were asked for");
             let our_outputs = as_values(outputs.clone());
             let our_last = as_values(last.clone());
-            let loss =
-                (outputs * output_weights.clone()).sum() + (last * last_weights.clone()).sum();
+            let loss = weighted_loss(outputs, last);
             let grads = loss.backward();
             let our_input_grad = as_values(our_input.grad(&grads).expect("input gradient"));
             let our_weights = [
@@ -310,8 +315,7 @@ mod tests {
                 &our_last,
                 &as_values(state.hidden.clone()),
             );
-            let loss = (outputs * output_weights.clone()).sum()
-                + (state.hidden * last_weights.clone()).sum();
+            let loss = weighted_loss(outputs, state.hidden);
             let grads = loss.backward();
             close(
                 "input gradient",
@@ -380,17 +384,6 @@ mod tests {
         };
         for window in [1, 2, 4] {
             let batch = ids.len() / window;
-            let output_weights = Tensor::<3>::from_data(
-                TensorData::new(
-                    values(batch * window * hidden, 11, 1.0),
-                    [batch, window, hidden],
-                ),
-                &device,
-            );
-            let last_weights = Tensor::<2>::from_data(
-                TensorData::new(values(batch * hidden, 13, 1.0), [batch, hidden]),
-                &device,
-            );
             // Outputs, last state, then the gradients of the embedding, the input and recurrent
             // weights and the bias.
             let run = |embedded: bool| -> Vec<Vec<f32>> {
@@ -421,8 +414,7 @@ mod tests {
                 };
                 let outputs = outputs.expect("outputs were asked for");
                 let mut found = vec![as_values(outputs.clone()), as_values(last.clone())];
-                let loss =
-                    (outputs * output_weights.clone()).sum() + (last * last_weights.clone()).sum();
+                let loss = weighted_loss(outputs, last);
                 let grads = loss.backward();
                 found.push(as_values(embedding.grad(&grads).expect("embedding")));
                 found.push(as_values(layer.input.val().grad(&grads).expect("weights")));
